@@ -1,0 +1,1 @@
+"""One answering flow for the kiosk and the pårørende link: drafts, answers, submit."""

@@ -1,0 +1,136 @@
+"""The question screens, shared by the kiosk and the pårørende link."""
+
+from datetime import date
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..questionnaires import get as get_questionnaire
+from ..rounds.models import Round
+from . import services
+from . import session as respondent_session
+from .channels import ChannelRefusal, channel_for
+
+bp = Blueprint("answering", __name__, url_prefix="/svar")
+
+
+@bp.before_request
+def load_respondent():
+    if request.endpoint == "answering.thanks":
+        return None
+    respondent = respondent_session.current()
+    if respondent is None:
+        # After the end nothing leads back: a repeated submit lands on the thank-you page.
+        if request.method == "POST" and session.get("finished"):
+            return redirect(url_for(".thanks"))
+        return redirect(channel_for(session.get("finished") or "kiosk").start_url())
+    channel = channel_for(respondent.channel)
+    response = services.find_draft(respondent.draft_key)
+    try:
+        channel.check(response, respondent)
+    except ChannelRefusal as refusal:
+        if not refusal.restart:
+            return render_template("error.html", title=refusal.message, message=""), refusal.status
+        if response is not None:
+            services.abandon(response)
+            db.session.commit()
+        respondent_session.clear()
+        return redirect(channel.start_url())
+    round_ = db.session.get(Round, response.round_id)
+    if not round_.is_open(date.today()):
+        return render_template(
+            "error.html", title=_l("Spørgeskemaet er lukket"), message=_l("Tak for din interesse.")
+        ), 403
+    g.response, g.channel = response, channel
+    g.questionnaire = get_questionnaire(response.questionnaire, response.questionnaire_version)
+    respondent_session.touch()
+    return None
+
+
+@bp.get("/")
+def resume():
+    answers = services.answers_of(g.response)
+    if not answers:
+        return redirect(url_for(".intro"))
+    visible = g.questionnaire.visible_questions(answers)
+    position = next((i for i, q in enumerate(visible, 1) if q.key not in answers), len(visible))
+    return redirect(url_for(".question", position=position))
+
+
+@bp.get("/intro")
+def intro():
+    return render_template("answering/intro.html", questionnaire=g.questionnaire)
+
+
+@bp.route("/<int:position>", methods=["GET", "POST"])
+def question(position: int):
+    answers = services.answers_of(g.response)
+    visible = g.questionnaire.visible_questions(answers)
+    if not 1 <= position <= len(visible):
+        abort(404)
+    current = visible[position - 1]
+    error = None
+    if request.method == "POST":
+        action = request.form.get("action", "next")
+        try:
+            _apply(action, request.form.get("question", ""), current.is_text)
+        except services.InvalidAnswer as invalid:
+            db.session.rollback()
+            error = str(invalid)
+        else:
+            return _next_screen(position, action)
+    return render_template(
+        "answering/question.html",
+        questionnaire=g.questionnaire,
+        question=current,
+        position=position,
+        total=len(visible),
+        value=request.form.get("text") if error and current.is_text else answers.get(current.key),
+        error=error,
+    ), (400 if error else 200)
+
+
+def _apply(action: str, key: str, is_text: bool) -> None:
+    """Save what the screen says. "Back" keeps a new choice but never demands one."""
+    raw = request.form.get("text") if is_text else request.form.get("value")
+    if action == "skip":
+        services.skip(g.response, g.questionnaire, key, date.today())
+    elif action != "back" or raw is not None:
+        services.record(g.response, g.questionnaire, key, raw, date.today())
+
+
+def _next_screen(position: int, action: str):
+    total = len(g.questionnaire.visible_questions(services.answers_of(g.response)))
+    if action == "back":
+        db.session.commit()
+        if position <= 1:
+            return redirect(url_for(".intro"))
+        return redirect(url_for(".question", position=position - 1))
+    if position < total:
+        db.session.commit()
+        return redirect(url_for(".question", position=position + 1))
+    services.submit(g.response, date.today())
+    g.channel.completed(g.response)
+    db.session.commit()
+    respondent_session.finish(g.channel.name)
+    return redirect(url_for(".thanks"))
+
+
+@bp.get("/tak")
+def thanks():
+    channel = channel_for(session.get("finished") or "kiosk")
+    return render_template(
+        channel.thanks_template(), seconds=current_app.config["KIOSK_THANKS_SECONDS"]
+    )

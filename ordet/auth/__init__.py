@@ -1,0 +1,1 @@
+"""Staff users, their roles over a scope, and sign-in."""

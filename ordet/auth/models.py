@@ -1,0 +1,47 @@
+"""Staff users and their grants: a role over an organisation, a specialområde or a tilbud."""
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..extensions import db
+
+ADMIN, ANALYST, AREA_LEAD, TILBUD_LEAD = "admin", "analyst", "area_lead", "tilbud_lead"
+ROLES = (ADMIN, ANALYST, AREA_LEAD, TILBUD_LEAD)
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    language: Mapped[str] = mapped_column(String(8), default="da")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    grants: Mapped[list["Grant"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+
+class Grant(db.Model):
+    """One role over exactly one scope: organisation, specialområde or tilbud."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    specialomraade_id: Mapped[int | None] = mapped_column(ForeignKey("specialomraade.id"))
+    tilbud_id: Mapped[int | None] = mapped_column(ForeignKey("tilbud.id"))
+
+    user: Mapped[User] = relationship(back_populates="grants")

@@ -1,0 +1,57 @@
+"""Flask commands. Each parses its options, calls a service and commits."""
+
+from datetime import date
+
+import click
+from flask import Flask, current_app
+
+from .extensions import db
+
+
+def register_commands(app: Flask) -> None:
+    for command in (seed_demo, list_rounds, close_drafts):
+        app.cli.add_command(command)
+
+
+@click.command("seed-demo")
+@click.option("--responses", default=0, show_default=True, help="Synthetic responses to add.")
+def seed_demo(responses: int) -> None:
+    """Load the demo organisation, rounds, kiosks and logins (idempotent)."""
+    from . import demo
+
+    summary = demo.seed(current_app.config["SECRET_KEY"], date.today(), responses)
+    db.session.commit()
+    click.echo(f"Demo: {summary.organisation.name}, open round {summary.current_round.slug}.")
+    if summary.responses_added:
+        click.echo(f"Added {summary.responses_added} synthetic responses.")
+    first, code = next(iter(summary.enrolment_codes.items()))
+    click.echo("Kiosk enrolment codes (one-time, open /kiosk/tilmeld on the tablet):")
+    for name, code in list(summary.enrolment_codes.items())[:5]:
+        click.echo(f"  {code}  {name}")
+    click.echo(f"  ... and one for each of the {len(summary.enrolment_codes)} tilbud.")
+    click.echo(f"Staff logins (password: {demo.DEMO_PASSWORD}):")
+    for role, email in summary.users:
+        click.echo(f"  {role:<12} {email}")
+
+
+@click.command("list-rounds")
+def list_rounds() -> None:
+    """One round a line: slug, name, dates, status."""
+    from .rounds.queries import all_rounds
+
+    today = date.today()
+    for round_ in all_rounds():
+        click.echo(
+            f"{round_.slug}\t{round_.name}\t{round_.opens_on.isoformat()}"
+            f"\t{round_.closes_on.isoformat()}\t{round_.status(today)}"
+        )
+
+
+@click.command("close-drafts")
+def close_drafts() -> None:
+    """Close drafts left before today (a tablet switched off mid-way) as partial."""
+    from .answering.services import close_stale_drafts
+
+    closed = close_stale_drafts(date.today())
+    db.session.commit()
+    click.echo(f"Closed {closed} drafts.")

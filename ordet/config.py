@@ -1,0 +1,68 @@
+"""Defaults. ``instance/config.py`` and ``ORDET_*`` environment variables override them."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+TRANSLATIONS = str(Path(__file__).resolve().parent.parent / "translations")
+
+
+class DefaultConfig:
+    BABEL_DEFAULT_LOCALE = "da"
+    BABEL_TRANSLATION_DIRECTORIES = TRANSLATIONS
+    BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
+    LANGUAGES = ("da", "en")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Kiosk forms are tiny; anything larger is malformed or hostile.
+    MAX_CONTENT_LENGTH = 64 * 1024
+    MAX_FORM_PARTS = 200
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 24 * 3600  # a kiosk session outlives a browser restart
+    WTF_CSRF_TIME_LIMIT = None  # a kiosk page may stay open for hours; the token lives with the session
+    # Seconds of inactivity before the kiosk warns, and how long the warning waits for "mere tid".
+    KIOSK_IDLE_SECONDS = 120
+    KIOSK_WARNING_SECONDS = 30
+    # Seconds the thank-you screen stays before the kiosk returns to Start.
+    KIOSK_THANKS_SECONDS = 12
+    KIOSK_COOKIE_DAYS = 5 * 365
+    ENROLMENT_CODE_DAYS = 14
+    FREE_TEXT_MAX = 2000
+    ANONYMITY_THRESHOLD = 5
+    MAIL_URL = None
+    MAIL_FROM = "Ordet er dit <ordet-er-dit@rm.example>"
+    ACCESSIBILITY_STATEMENT_URL = "/tilgaengelighed"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
+
+
+ENV_SETTINGS = {
+    "ORDET_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "ORDET_SECRET_KEY": "SECRET_KEY",
+    "ORDET_MAIL_URL": "MAIL_URL",
+    "ORDET_REDIS_URL": "RATELIMIT_STORAGE_URI",
+    "ORDET_ACCESSIBILITY_STATEMENT_URL": "ACCESSIBILITY_STATEMENT_URL",
+}
+
+
+def from_environment() -> dict[str, str]:
+    """Settings given as ``ORDET_*`` variables, under their Flask names."""
+    found = {name: os.environ[var] for var, name in ENV_SETTINGS.items() if os.environ.get(var)}
+    if os.environ.get("ORDET_SESSION_COOKIE_SECURE"):
+        found["SESSION_COOKIE_SECURE"] = os.environ["ORDET_SESSION_COOKIE_SECURE"] == "1"
+    return found
+
+
+def local_secret_key(instance_path: str) -> str:
+    """A secret kept in ``instance/secret_key`` so a local install needs no setup.
+
+    Production sets ``ORDET_SECRET_KEY``; this only spares a newcomer a step.
+    """
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()

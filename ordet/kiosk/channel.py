@@ -1,0 +1,54 @@
+"""The kiosk channel: a draft may be continued only on an enrolled tablet of its own tilbud."""
+
+import time
+from datetime import date
+
+from flask import current_app, g, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from ..answering.channels import ChannelRefusal
+from ..answering.models import Response
+from ..answering.session import Respondent
+from . import services
+
+COOKIE_NAME = "ordet_kiosk"
+# Beyond the warning, a little slack for a slow tablet before the server closes the draft itself.
+GRACE_SECONDS = 60
+
+
+def current_device() -> services.DeviceCheck:
+    if "device_check" not in g:
+        g.device_check = services.check_cookie(
+            current_app.config["SECRET_KEY"], request.cookies.get(COOKIE_NAME)
+        )
+    return g.device_check
+
+
+class KioskChannel:
+    name = "kiosk"
+
+    def check(self, response: Response | None, respondent: Respondent) -> None:
+        found = current_device()
+        if found.problem == "revoked":
+            raise ChannelRefusal(403, str(_l("Denne tablet er afmeldt. Kontakt en medarbejder.")))
+        if found.problem:
+            raise ChannelRefusal(403, str(_l("Denne tablet er ikke tilmeldt.")))
+        if response is None:
+            raise ChannelRefusal(restart=True)
+        if response.tilbud_id != found.device.tilbud_id:
+            raise ChannelRefusal(403, str(_l("Denne besvarelse hører til et andet tilbud.")))
+        config = current_app.config
+        limit = config["KIOSK_IDLE_SECONDS"] + config["KIOSK_WARNING_SECONDS"] + GRACE_SECONDS
+        if time.time() - respondent.seen > limit:
+            raise ChannelRefusal(restart=True)
+
+    def start_url(self) -> str:
+        return url_for("kiosk.start")
+
+    def completed(self, response: Response) -> None:
+        found = current_device()
+        if found.device is not None:
+            services.note_answer(found.device, date.today())
+
+    def thanks_template(self) -> str:
+        return "kiosk/thanks.html"

@@ -1,0 +1,37 @@
+"""Tablets bound to one tilbud, and the one-time codes that enrol them."""
+
+from datetime import date
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..org.models import Tilbud
+
+
+class Device(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tilbud_id: Mapped[int] = mapped_column(ForeignKey("tilbud.id"), index=True)
+    label: Mapped[str] = mapped_column(String(120), default="")
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    enrolled_on: Mapped[date]
+    revoked_on: Mapped[date | None]
+    # The date a response was last finished here; kept on the device, never on the response.
+    last_answer_on: Mapped[date | None]
+
+    tilbud: Mapped[Tilbud] = relationship()
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_on is None
+
+
+class EnrolmentCode(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tilbud_id: Mapped[int] = mapped_column(ForeignKey("tilbud.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_on: Mapped[date]
+    expires_on: Mapped[date]
+    used_on: Mapped[date | None]
+
+    tilbud: Mapped[Tilbud] = relationship()

@@ -1,0 +1,110 @@
+"""Enrol, recognise and revoke kiosk tablets."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from ..extensions import db
+from ..org.models import Tilbud
+from ..security import hash_secret, new_token, same
+from .models import Device, EnrolmentCode
+
+# No 0/O or 1/I/L: staff type these codes from a screen or paper.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 10
+COOKIE_SALT = "ordet.kiosk-device"
+
+
+class EnrolmentError(ValueError):
+    """A code that cannot enrol a tablet; the message is shown to staff at the tablet."""
+
+
+@dataclass(frozen=True)
+class DeviceCheck:
+    device: Device | None
+    problem: str | None  # None, "unknown" or "revoked"
+
+
+def normalise_code(raw: str) -> str:
+    return "".join(ch for ch in raw.upper() if ch.isalnum())
+
+
+def format_code(code: str) -> str:
+    return "-".join(code[i : i + 5] for i in range(0, len(code), 5))
+
+
+def new_code() -> str:
+    """About 49 bits; one-time, expiring and rate-limited at the door."""
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def create_enrolment_code(tilbud: Tilbud, today: date, days: int, code: str | None = None) -> str:
+    """Make a one-time code for ``tilbud``; only its hash is stored. Returns it formatted."""
+    code = normalise_code(code) if code else new_code()
+    db.session.add(
+        EnrolmentCode(
+            tilbud_id=tilbud.id,
+            code_hash=hash_secret(code),
+            created_on=today,
+            expires_on=today + timedelta(days=days),
+        )
+    )
+    db.session.flush()
+    return format_code(code)
+
+
+def enrol(raw_code: str, today: date, label: str = "") -> tuple[Device, str]:
+    """Use a code to enrol a tablet. Returns the device and the secret for its cookie."""
+    code = normalise_code(raw_code)
+    found = db.session.scalar(
+        db.select(EnrolmentCode).where(EnrolmentCode.code_hash == hash_secret(code))
+    )
+    if found is None or found.used_on is not None or found.expires_on < today:
+        raise EnrolmentError(
+            _l("Koden virker ikke. Den kan være brugt eller udløbet. Bed om en ny kode.")
+        )
+    secret = new_token()
+    device = Device(
+        tilbud_id=found.tilbud_id,
+        label=label.strip()[:120],
+        secret_hash=hash_secret(secret),
+        enrolled_on=today,
+    )
+    found.used_on = today
+    db.session.add(device)
+    db.session.flush()
+    return device, secret
+
+
+def cookie_value(secret_key: str, device: Device, secret: str) -> str:
+    return URLSafeSerializer(secret_key, salt=COOKIE_SALT).dumps([device.id, secret])
+
+
+def check_cookie(secret_key: str, value: str | None) -> DeviceCheck:
+    """Recognise the tablet from its signed cookie. A tampered cookie counts as unknown."""
+    if not value:
+        return DeviceCheck(None, "unknown")
+    try:
+        device_id, secret = URLSafeSerializer(secret_key, salt=COOKIE_SALT).loads(value)
+        device = db.session.get(Device, int(device_id))
+    except (BadSignature, ValueError, TypeError):
+        return DeviceCheck(None, "unknown")
+    if device is None or not same(device.secret_hash, hash_secret(str(secret))):
+        return DeviceCheck(None, "unknown")
+    if device.revoked_on is not None:
+        return DeviceCheck(device, "revoked")
+    return DeviceCheck(device, None)
+
+
+def revoke(device: Device, today: date) -> None:
+    if device.revoked_on is None:
+        device.revoked_on = today
+        db.session.flush()
+
+
+def note_answer(device: Device, today: date) -> None:
+    device.last_answer_on = today
+    db.session.flush()

@@ -1,0 +1,1 @@
+"""Organisation → specialområde → tilbud."""

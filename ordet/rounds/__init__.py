@@ -1,0 +1,1 @@
+"""Survey rounds: dates, questionnaire versions and the tilbud that take part."""

@@ -1,0 +1,97 @@
+// Ordet er dit: small progressive enhancements. Every page works without this file.
+(function () {
+  "use strict";
+  var body = document.body;
+
+  // After a screen change, focus goes to the question (or the page's main heading).
+  var focusTarget = document.querySelector("[data-autofocus]");
+  if (focusTarget && !document.querySelector(".error-summary")) {
+    focusTarget.focus({ preventScroll: false });
+  } else if (focusTarget) {
+    focusTarget.focus();
+  }
+
+  // Read aloud: recorded audio where the organisation has it, else the browser's voice.
+  var lang = document.documentElement.lang || "da";
+  var speechLang = { da: "da-DK", en: "en-GB" }[lang] || lang;
+  function voiceFor() {
+    if (!("speechSynthesis" in window)) return null;
+    var voices = window.speechSynthesis.getVoices();
+    for (var i = 0; i < voices.length; i++) {
+      if (voices[i].lang && voices[i].lang.toLowerCase().indexOf(lang) === 0) return voices[i];
+    }
+    return null;
+  }
+  function setupSpeak() {
+    document.querySelectorAll("[data-speak]").forEach(function (button) {
+      var audio = button.getAttribute("data-audio");
+      if (audio || voiceFor() || window.ordetForceSpeech) button.hidden = false;
+    });
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-speak]");
+    if (!button) return;
+    var audio = button.getAttribute("data-audio");
+    if (audio) {
+      var player = new Audio(audio);
+      player.play();
+      return;
+    }
+    var utterance = new SpeechSynthesisUtterance(button.getAttribute("data-speak"));
+    utterance.lang = speechLang;
+    var voice = voiceFor();
+    if (voice) utterance.voice = voice;
+    utterance.rate = 0.9;
+    window.speechSynthesis.cancel();
+    window.speechSynthesis.speak(utterance);
+  });
+  if ("speechSynthesis" in window) {
+    setupSpeak();
+    window.speechSynthesis.addEventListener("voiceschanged", setupSpeak);
+  } else {
+    document.querySelectorAll("[data-audio]").forEach(function (b) { b.hidden = false; });
+  }
+
+  // Kiosk inactivity: warn first, offer more time, then go back to Start.
+  var idle = parseInt(body.getAttribute("data-idle"), 10);
+  var warning = parseInt(body.getAttribute("data-warning"), 10);
+  var dialog = document.getElementById("idle-dialog");
+  var resetForm = document.getElementById("reset-form");
+  if (idle > 0 && dialog && resetForm) {
+    var idleTimer = null, tick = null, left = warning;
+    var counter = dialog.querySelector("[data-countdown]");
+    var restart = function () {
+      if (dialog.open) return;
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(warn, idle * 1000);
+    };
+    var warn = function () {
+      left = warning;
+      counter.textContent = left;
+      if (dialog.showModal) dialog.showModal(); else dialog.setAttribute("open", "");
+      dialog.querySelector("[data-more-time]").focus();
+      tick = setInterval(function () {
+        left -= 1;
+        counter.textContent = left;
+        if (left <= 0) { clearInterval(tick); resetForm.submit(); }
+      }, 1000);
+    };
+    dialog.querySelector("[data-more-time]").addEventListener("click", function () {
+      clearInterval(tick);
+      dialog.close ? dialog.close() : dialog.removeAttribute("open");
+      restart();
+    });
+    dialog.addEventListener("cancel", function (event) { event.preventDefault(); });
+    ["pointerdown", "keydown", "input", "scroll"].forEach(function (name) {
+      document.addEventListener(name, restart, { passive: true });
+    });
+    restart();
+  }
+
+  // The thank-you screen returns to Start by itself.
+  var after = parseInt(body.getAttribute("data-return-after"), 10);
+  var url = body.getAttribute("data-return-url");
+  if (after > 0 && url) {
+    setTimeout(function () { window.location.replace(url); }, after * 1000);
+  }
+})();
