@@ -1,0 +1,28 @@
+"""Roles and what each may do. Scope (which units) is separate: see ``scope.py``."""
+
+from .models import ADMIN, ANALYST, AREA_LEAD, TILBUD_LEAD
+
+RESULTS_READ = "results.read"
+COMMENTS_READ = "comments.read"
+EXPORT_RESULTS = "export.results"
+EXPORT_RAW = "export.raw"
+DEVICES_MANAGE = "devices.manage"
+INVITATIONS_MANAGE = "invitations.manage"
+ROUNDS_MANAGE = "rounds.manage"
+ORG_MANAGE = "org.manage"
+USERS_MANAGE = "users.manage"
+AUDIT_READ = "audit.read"
+
+ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
+    ADMIN: frozenset(
+        {RESULTS_READ, COMMENTS_READ, EXPORT_RESULTS, EXPORT_RAW, DEVICES_MANAGE,
+         INVITATIONS_MANAGE, ROUNDS_MANAGE, ORG_MANAGE, USERS_MANAGE, AUDIT_READ}
+    ),
+    ANALYST: frozenset({RESULTS_READ, COMMENTS_READ, EXPORT_RESULTS, EXPORT_RAW}),
+    AREA_LEAD: frozenset({RESULTS_READ, EXPORT_RESULTS, DEVICES_MANAGE, INVITATIONS_MANAGE}),
+    TILBUD_LEAD: frozenset({RESULTS_READ, EXPORT_RESULTS, DEVICES_MANAGE, INVITATIONS_MANAGE}),
+}
+
+
+def permissions_of(role: str) -> frozenset[str]:
+    return ROLE_PERMISSIONS.get(role, frozenset())

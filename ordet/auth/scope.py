@@ -1,0 +1,92 @@
+"""What a staff member may see: the one place every scoped query goes through.
+
+A user's scope is the union of their grants. A query of results, comments, devices,
+invitations or exports filters on ``Scope.tilbud_ids()`` (or calls ``allows_*``), never on
+its own reading of the grants, so a forgotten filter cannot leak.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, false, or_, select
+
+from ..extensions import db
+from ..org.models import Specialomraade, Tilbud
+from .models import User
+from .permissions import permissions_of
+
+
+@dataclass(frozen=True)
+class Scope:
+    grants: tuple[tuple[str, int | None, int | None, int | None], ...]
+
+    @classmethod
+    def of(cls, user: User | None) -> "Scope":
+        if user is None or not getattr(user, "is_authenticated", False) or not user.active:
+            return cls(())
+        return cls(
+            tuple(
+                (g.role, g.organisation_id, g.specialomraade_id, g.tilbud_id) for g in user.grants
+            )
+        )
+
+    def can(self, permission: str) -> bool:
+        return any(permission in permissions_of(role) for role, *_ in self.grants)
+
+    def _grants_with(self, permission: str | None):
+        return [g for g in self.grants if permission is None or permission in permissions_of(g[0])]
+
+    def tilbud_ids(self, permission: str | None = None) -> Select:
+        """A SELECT of the ids of every tilbud this user may see (with ``permission``)."""
+        conditions = []
+        for _role, org_id, area_id, tilbud_id in self._grants_with(permission):
+            if org_id is not None:
+                conditions.append(Specialomraade.organisation_id == org_id)
+            elif area_id is not None:
+                conditions.append(Tilbud.specialomraade_id == area_id)
+            elif tilbud_id is not None:
+                conditions.append(Tilbud.id == tilbud_id)
+        return (
+            select(Tilbud.id)
+            .join(Specialomraade, Specialomraade.id == Tilbud.specialomraade_id)
+            .where(or_(*conditions) if conditions else false())
+        )
+
+    def allows_tilbud(self, tilbud_id: int, permission: str | None = None) -> bool:
+        query = self.tilbud_ids(permission).where(Tilbud.id == tilbud_id)
+        return db.session.scalar(query) is not None
+
+    def allows_specialomraade(self, area_id: int, permission: str | None = None) -> bool:
+        """The whole area: an organisation grant over it, or an area grant for it."""
+        area = db.session.get(Specialomraade, area_id)
+        if area is None:
+            return False
+        return any(
+            org_id == area.organisation_id or grant_area == area_id
+            for _role, org_id, grant_area, _t in self._grants_with(permission)
+        )
+
+    def allows_organisation(self, organisation_id: int, permission: str | None = None) -> bool:
+        return any(org_id == organisation_id for _r, org_id, _a, _t in self._grants_with(permission))
+
+    def organisation_ids(self, permission: str | None = None) -> set[int]:
+        """Organisations this user sees anything of (for pickers and rounds)."""
+        ids = {org for _r, org, _a, _t in self._grants_with(permission) if org is not None}
+        areas = [a for _r, _o, a, _t in self._grants_with(permission) if a is not None]
+        tilbud = [t for _r, _o, _a, t in self._grants_with(permission) if t is not None]
+        if areas:
+            ids |= set(
+                db.session.scalars(
+                    select(Specialomraade.organisation_id).where(Specialomraade.id.in_(areas))
+                )
+            )
+        if tilbud:
+            ids |= set(
+                db.session.scalars(
+                    select(Specialomraade.organisation_id)
+                    .join(Tilbud, Tilbud.specialomraade_id == Specialomraade.id)
+                    .where(Tilbud.id.in_(tilbud))
+                )
+            )
+        return ids
+
+
