@@ -1,17 +1,21 @@
 """Every model in one import, for SQLAlchemy's metadata and Alembic's autogenerate."""
 
 from .answering.models import Answer, Response
+from .audit import AuditEvent
 from .auth.models import Grant, User
 from .kiosk.models import Device, EnrolmentCode
+from .mail import OutboxMessage
 from .org.models import Organisation, Specialomraade, Tilbud
 from .rounds.models import Round, RoundQuestionnaire, RoundTilbud
 
 __all__ = [
     "Answer",
+    "AuditEvent",
     "Device",
     "EnrolmentCode",
     "Grant",
     "Organisation",
+    "OutboxMessage",
     "Response",
     "Round",
     "RoundQuestionnaire",
