@@ -1,5 +1,6 @@
 """Web plumbing shared by every blueprint: registration, language, error pages, health."""
 
+from functools import cache
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request, session
@@ -40,6 +41,7 @@ def current_language() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+@cache
 def pictogram(name: str | None) -> Markup:
     """Inline SVG for a pictogram the project draws; names come from validated files only."""
     if not name:
