@@ -201,7 +201,7 @@ def test_a_closed_round_says_so_plainly(client, app):
     db.session.commit()
     enrol(client, unit)
     page = client.get("/kiosk/")
-    assert "Der er ingen spørgeskema lige nu" in page.text
+    assert "Der er ikke noget spørgeskema lige nu" in page.text
     assert client.get("/kiosk/sprog").location.endswith("/kiosk/")
     assert responses() == []
 
