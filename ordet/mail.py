@@ -183,6 +183,13 @@ def _permanent(error: Exception) -> bool:
     return isinstance(code, int) and 500 <= code < 600
 
 
+def _connection_lost(error: Exception) -> bool:
+    # SMTPException is itself an OSError; only a disconnect or a socket error ends the batch.
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
 def connect(mail_url: str, timeout: float = 30) -> smtplib.SMTP:
     """An SMTP connection as ``mail_url`` says: plain, STARTTLS or TLS, with login."""
     parts = urlsplit(mail_url)
@@ -233,8 +240,8 @@ def deliver_outbox(
                     given_up += 1
                 else:
                     failed += 1
-                if isinstance(error, smtplib.SMTPServerDisconnected | OSError):
-                    break  # the connection is gone; the rest wait for the next run
+                if _connection_lost(error):
+                    break  # the rest wait for the next run and its new connection
             else:
                 _mark_sent(outbox)
                 sent += 1
