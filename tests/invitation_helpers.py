@@ -50,8 +50,12 @@ def set_contact(client, round_, tilbud, first="", second=""):
     page = client.get(tilbud_url(round_, tilbud))
     return client.post(
         tilbud_url(round_, tilbud) + "/plan",
-        data={"csrf_token": csrf_from(page.text), "contact": "Lea Leder, tlf. 12 34 56 78",
-              "first": first, "second": second},
+        data={
+            "csrf_token": csrf_from(page.text),
+            "contact": "Lea Leder, tlf. 12 34 56 78",
+            "first": first,
+            "second": second,
+        },
     )
 
 

@@ -90,7 +90,11 @@ def test_upload_send_answer_and_see_the_rate(app, client, runner, smtp, pilot): 
 
 
 def test_reminders_reach_only_those_who_neither_answered_nor_opted_out(
-    app, client, runner, smtp, pilot  # noqa: F811
+    app,
+    client,
+    runner,
+    smtp,
+    pilot,  # noqa: F811
 ):
     tilbud, round_ = pilot
     send(runner)
@@ -101,12 +105,16 @@ def test_reminders_reach_only_those_who_neither_answered_nor_opted_out(
     confirm = opt_client.get(f"/{bo_path}/afmeld")
     assert confirm.status_code == 200 and "Ja, afmeld mig" in confirm.text
     db.session.expire_all()
-    assert db.session.scalar(db.select(Invitation).where(Invitation.opted_out_on.is_not(None))) is None
+    assert (
+        db.session.scalar(db.select(Invitation).where(Invitation.opted_out_on.is_not(None))) is None
+    )
     opted = opt_client.post(f"/{bo_path}/afmeld", data={"csrf_token": csrf_from(confirm.text)})
     assert "Du er afmeldt" in opted.text
     # Carl's mail client uses one-click unsubscribe (RFC 8058).
     carl_path, _ = h.links_in(smtp.collector.to("carl@example.dk")[0])
-    one_click = other_client(app).post(f"/{carl_path}/afmeld", data={"List-Unsubscribe": "One-Click"})
+    one_click = other_client(app).post(
+        f"/{carl_path}/afmeld", data={"List-Unsubscribe": "One-Click"}
+    )
     assert one_click.status_code == 200
 
     tomorrow = date.today() + timedelta(days=1)
@@ -126,8 +134,7 @@ def test_reminders_reach_only_those_who_neither_answered_nor_opted_out(
     assert pilot_page.status_code == 200
     db.session.expire_all()
     stages = sorted(
-        i.answered_after_reminders for i in db.session.scalars(db.select(Invitation))
-        if i.answered
+        i.answered_after_reminders for i in db.session.scalars(db.select(Invitation)) if i.answered
     )
     assert stages == [0, 1]
 
@@ -137,7 +144,9 @@ def test_the_database_holds_no_path_from_a_response_to_an_email(app, runner, smt
     path, token = h.links_in(smtp.collector.to("anna@example.dk")[0])
     h.answer_by_link(other_client(app), path)
     db.session.expire_all()
-    invitation = db.session.scalar(db.select(Invitation).where(Invitation.answered_week.is_not(None)))
+    invitation = db.session.scalar(
+        db.select(Invitation).where(Invitation.answered_week.is_not(None))
+    )
     # No foreign key between response/answer and anything invitation- or mail-side.
     for table in ("response", "answer"):
         targets = {fk["referred_table"] for fk in inspect(db.engine).get_foreign_keys(table)}
@@ -147,12 +156,18 @@ def test_the_database_holds_no_path_from_a_response_to_an_email(app, runner, smt
         assert not targets & {"response", "answer"}
     # No value of the response is anything the invitation side knows.
     [response] = db.session.scalars(db.select(Response)).all()
-    invitation_side = {invitation.email, str(invitation.id), *(t.token_hash for t in invitation.tokens)}
+    invitation_side = {
+        invitation.email,
+        str(invitation.id),
+        *(t.token_hash for t in invitation.tokens),
+    }
     response_values = {str(v) for v in (response.draft_key_hash, response.assisted)}
     response_values |= {a.value for a in db.session.scalars(db.select(Answer))}
     assert not response_values & invitation_side
     assert response.draft_key_hash is None
-    assert set(Response.__table__.columns.keys()).isdisjoint({"invitation_id", "email", "token_hash"})
+    assert set(Response.__table__.columns.keys()).isdisjoint(
+        {"invitation_id", "email", "token_hash"}
+    )
 
 
 def test_unknown_expired_and_used_links_look_alike(app, client, runner, smtp, pilot):  # noqa: F811
@@ -194,7 +209,8 @@ def test_purge_removes_emails_and_names_and_keeps_the_counts(app, client, runner
     assert all(i.email is None and i.name is None and i.relation is None for i in invitations)
     assert db.session.scalars(db.select(OutboxMessage)).all() == []
     dump = "\n".join(
-        str(row) for table in db.metadata.sorted_tables
+        str(row)
+        for table in db.metadata.sorted_tables
         for row in db.session.execute(table.select()).all()
     )
     for email, name, *_ in PEOPLE:

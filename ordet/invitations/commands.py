@@ -20,7 +20,9 @@ def _run_once() -> tuple[int, str]:
     reminders = services.queue_due_reminders(today)
     if reminders.first or reminders.second:
         record_event(
-            None, "invitations.reminders", "",
+            None,
+            "invitations.reminders",
+            "",
             {"first": reminders.first, "second": reminders.second},
         )
     db.session.commit()

@@ -19,7 +19,7 @@ MONTHS = (
 
 
 def danish_date(day: date) -> str:
-    """"30. juni 2025": mail is rendered outside a request, so no locale lookup."""
+    """ "30. juni 2025": mail is rendered outside a request, so no locale lookup."""
     return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
 
 

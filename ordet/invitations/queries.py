@@ -68,9 +68,7 @@ def counts_by_specialomraade(round_id: int, tilbud_ids: Select) -> list[Counts]:
 
 def tilbud_counts(round_id: int, tilbud_id: int) -> Counts:
     row = db.session.execute(
-        select(*_totals()).where(
-            Invitation.round_id == round_id, Invitation.tilbud_id == tilbud_id
-        )
+        select(*_totals()).where(Invitation.round_id == round_id, Invitation.tilbud_id == tilbud_id)
     ).one()
     return Counts("", *row)
 

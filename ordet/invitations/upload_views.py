@@ -33,13 +33,21 @@ def preview(round_slug: str, tilbud_slug: str):
         return _tilbud_page(round_, tilbud, upload_form=form, status=400)
     valid = sum(row.status == upload.VALID for row in rows)
     record_event(
-        current_user.id, "invitations.upload", f"{round_.slug}/{tilbud.slug}",
+        current_user.id,
+        "invitations.upload",
+        f"{round_.slug}/{tilbud.slug}",
         {"rows": len(rows), "valid": valid},
     )
     db.session.commit()
     return render_template(
-        "invitations/preview.html", round=round_, tilbud=tilbud, rows=rows, valid=valid,
-        status_text=upload.STATUS_TEXT, form=ImportForm(upload=stored.id), VALID=upload.VALID,
+        "invitations/preview.html",
+        round=round_,
+        tilbud=tilbud,
+        rows=rows,
+        valid=valid,
+        status_text=upload.STATUS_TEXT,
+        form=ImportForm(upload=stored.id),
+        VALID=upload.VALID,
     )
 
 
@@ -60,7 +68,9 @@ def import_(round_slug: str, tilbud_slug: str):
         flash(str(problem), "error")
         return _tilbud_page(round_, tilbud, status=400)
     record_event(
-        current_user.id, "invitations.import", f"{round_.slug}/{tilbud.slug}",
+        current_user.id,
+        "invitations.import",
+        f"{round_.slug}/{tilbud.slug}",
         {"invited": created},
     )
     db.session.commit()

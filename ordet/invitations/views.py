@@ -1,7 +1,6 @@
 """Staff pages for the pårørende pilot, under ``/staff/paaroerende``. Counts only."""
 
-
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -19,12 +18,14 @@ bp = Blueprint("invitations", __name__, url_prefix="/staff/paaroerende")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@bp.before_request
-def allow_uploads():
-    # The app caps bodies at 64 KiB for the kiosk; only the list upload may be larger.
-    if request.endpoint == "invitations.preview":
-        from flask import current_app
+@bp.url_value_preprocessor
+def allow_uploads(endpoint: str | None, values: dict | None) -> None:
+    """The app caps bodies at 64 KiB for the kiosk; only the list upload may be larger.
 
+    A URL value preprocessor, because it runs before every ``before_request`` hook, and
+    CSRF protection (one of those) already reads the body.
+    """
+    if endpoint == "invitations.preview":
         request.max_content_length = current_app.config["INVITATION_UPLOAD_MAX_BYTES"]
 
 
@@ -76,10 +77,14 @@ def pilot():
 @bp.get("/skabelon.xlsx")
 @requires(INVITATIONS_MANAGE)
 def template():
-    return upload.template_workbook(), 200, {
-        "Content-Type": XLSX,
-        "Content-Disposition": 'attachment; filename="paaroerende-skabelon.xlsx"',
-    }
+    return (
+        upload.template_workbook(),
+        200,
+        {
+            "Content-Type": XLSX,
+            "Content-Disposition": 'attachment; filename="paaroerende-skabelon.xlsx"',
+        },
+    )
 
 
 def _tilbud_page(round_, tilbud, upload_form=None, plan_form=None, status=200):
@@ -88,7 +93,8 @@ def _tilbud_page(round_, tilbud, upload_form=None, plan_form=None, status=200):
         plan_form = PlanForm(obj=plan)
         if plan is not None:
             plan_form.first.data, plan_form.second.data = (
-                plan.first_reminder_on, plan.second_reminder_on
+                plan.first_reminder_on,
+                plan.second_reminder_on,
             )
     return render_template(
         "invitations/tilbud.html",
@@ -114,9 +120,7 @@ def plan(round_slug: str, tilbud_slug: str):
     form = PlanForm()
     if form.validate_on_submit():
         try:
-            services.save_plan(
-                round_, tilbud, form.contact.data, form.first.data, form.second.data
-            )
+            services.save_plan(round_, tilbud, form.contact.data, form.first.data, form.second.data)
         except services.InvitationError as problem:
             form.first.errors = [*form.first.errors, str(problem)]
         else:
