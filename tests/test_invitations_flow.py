@@ -93,8 +93,8 @@ def test_reminders_reach_only_those_who_neither_answered_nor_opted_out(
     app,
     client,
     runner,
-    smtp,
-    pilot,  # noqa: F811
+    smtp,  # noqa: F811
+    pilot,
 ):
     tilbud, round_ = pilot
     send(runner)
