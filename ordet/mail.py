@@ -157,6 +157,8 @@ def _claim(outbox: OutboxMessage) -> None:
 
 def _mark_sent(outbox: OutboxMessage) -> None:
     outbox.sent_at = _now()
+    # A sent body may hold a personal link; secrets are not kept in the database.
+    outbox.text_body = outbox.html_body = ""
     outbox.last_error = ""
     db.session.commit()
 

@@ -109,3 +109,11 @@ def test_without_a_mail_url_messages_become_eml_files(app, tmp_path):
     assert report.sent == 2
     files = sorted((tmp_path / "outbox").glob("*.eml"))
     assert len(files) == 2 and b"List-Unsubscribe" in files[0].read_bytes()
+
+
+def test_a_sent_message_keeps_no_body(app, smtp, tmp_path):  # noqa: F811
+    queue(1)
+    deliver(smtp.url, tmp_path)
+    message = db.session.scalar(db.select(OutboxMessage))
+    assert message.sent_at and message.text_body == message.html_body == ""
+    assert smtp.messages[0].get_body(("plain",)).get_content().strip() == "Tekst"
