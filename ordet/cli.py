@@ -9,7 +9,9 @@ from .extensions import db
 
 
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo, list_rounds, close_drafts):
+    from .invitations.commands import purge, send_mail
+
+    for command in (seed_demo, list_rounds, close_drafts, send_mail, purge):
         app.cli.add_command(command)
 
 

@@ -33,6 +33,12 @@ class DefaultConfig:
     ANONYMITY_THRESHOLD = 5
     MAIL_URL = None
     MAIL_FROM = "Ordet er dit <ordet-er-dit@rm.example>"
+    MAIL_OUTBOX_DIR = None  # None: instance/outbox
+    # The address respondents reach the site at; links in mail are built from it.
+    PUBLIC_URL = "http://127.0.0.1:5000"
+    # Days after a round closes before pårørende emails and names are deleted (``purge``).
+    INVITATION_RETENTION_DAYS = 30
+    INVITATION_UPLOAD_MAX_BYTES = 8 * 1024 * 1024
     ACCESSIBILITY_STATEMENT_URL = "/tilgaengelighed"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
@@ -42,6 +48,8 @@ ENV_SETTINGS = {
     "ORDET_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "ORDET_SECRET_KEY": "SECRET_KEY",
     "ORDET_MAIL_URL": "MAIL_URL",
+    "ORDET_MAIL_FROM": "MAIL_FROM",
+    "ORDET_PUBLIC_URL": "PUBLIC_URL",
     "ORDET_REDIS_URL": "RATELIMIT_STORAGE_URI",
     "ORDET_ACCESSIBILITY_STATEMENT_URL": "ACCESSIBILITY_STATEMENT_URL",
 }

@@ -2,20 +2,38 @@
 
 Mail is written in the same transaction as the change that causes it, so an SMTP outage
 delays mail and loses none.
+
+Crash safety: **mark before send** (at most once). Each message is *claimed* (``claimed_at``)
+and committed before it goes to the server; only then is it handed over. A refusal or a
+dropped connection is an SMTP error we see, so the claim is released and the message is
+retried later with backoff (RFC 5321: a server takes responsibility only with its final
+"250" after DATA, so a drop before that means "not delivered"). If *this process* dies
+between the claim and the server's answer, the message stays claimed and is never sent
+again by itself: ``stuck_messages()`` lists it for a person to check. A lost invitation is
+mended by the reminders; a duplicate cannot be taken back.
+
+``ORDET_MAIL_URL``: ``smtp://host:25`` (plain), ``smtp://user:pass@host:587?starttls=1`` or
+``smtp+starttls://user:pass@host:587`` (STARTTLS, then login), ``smtps://user:pass@host:465``
+(TLS from the start). Unset: each message is written as an ``.eml`` file.
 """
 
 import smtplib
+import ssl
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, or_
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .extensions import db
+
+MAX_ATTEMPTS = 8
+# A claim older than this, with no answer recorded, means the sender died mid-send.
+STUCK_AFTER = timedelta(minutes=30)
 
 
 class OutboxMessage(db.Model):
@@ -25,8 +43,15 @@ class OutboxMessage(db.Model):
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text, default="")
     headers: Mapped[str] = mapped_column(Text, default="")  # "Name: value" lines
+    # Fixed when queued, so a retried message keeps its identity.
+    message_id: Mapped[str] = mapped_column(String(250), default="")
+    # What caused the message ("invitation:42"), so its owner can find and purge it.
+    ref: Mapped[str] = mapped_column(String(80), default="", index=True)
     created_at: Mapped[datetime]
+    claimed_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    failed_at: Mapped[datetime | None]  # given up: refused for good, or too many attempts
+    next_attempt_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(String(500), default="")
 
@@ -35,12 +60,18 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def _domain(sender: str) -> str | None:
+    return sender.rsplit("@", 1)[-1].rstrip(">").strip() or None
+
+
 def queue_mail(
     recipient: str,
     subject: str,
     text_body: str,
     html_body: str = "",
     headers: dict[str, str] | None = None,
+    ref: str = "",
+    sender: str = "",
 ) -> OutboxMessage:
     """Put a message in the outbox; ``send-mail`` delivers it after the commit."""
     message = OutboxMessage(
@@ -49,6 +80,8 @@ def queue_mail(
         text_body=text_body,
         html_body=html_body,
         headers="\n".join(f"{k}: {v}" for k, v in (headers or {}).items()),
+        message_id=make_msgid(domain=_domain(sender) if sender else None),
+        ref=ref,
         created_at=_now(),
     )
     db.session.add(message)
@@ -62,7 +95,8 @@ def build_message(outbox: OutboxMessage, sender: str) -> EmailMessage:
     message["To"] = outbox.recipient
     message["Subject"] = outbox.subject
     message["Date"] = format_datetime(datetime.now(UTC))
-    message["Message-ID"] = make_msgid(domain=sender.rsplit("@", 1)[-1].rstrip(">") or None)
+    message["Message-ID"] = outbox.message_id or make_msgid(domain=_domain(sender))
+    message["Auto-Submitted"] = "auto-generated"
     for line in filter(None, outbox.headers.splitlines()):
         name, _, value = line.partition(": ")
         message[name] = value
@@ -75,40 +109,147 @@ def build_message(outbox: OutboxMessage, sender: str) -> EmailMessage:
 @dataclass(frozen=True)
 class DeliveryReport:
     sent: int
-    failed: int
+    failed: int  # will be retried
+    given_up: int = 0
+    error: str = ""  # the server could not be reached at all
 
 
-def deliver_outbox(mail_url: str | None, sender: str, outbox_dir: Path, limit: int = 500) -> DeliveryReport:
-    """Send unsent messages, one SMTP connection per batch, each marked sent as it goes."""
-    pending = db.session.scalars(
-        db.select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)).order_by(OutboxMessage.id).limit(limit)
-    ).all()
+def backoff(attempts: int) -> timedelta:
+    """1, 2, 4 ... minutes, at most six hours."""
+    return timedelta(minutes=min(2 ** max(attempts - 1, 0), 360))
+
+
+def _due(limit: int) -> list[OutboxMessage]:
+    now = _now()
+    return list(
+        db.session.scalars(
+            db.select(OutboxMessage)
+            .where(
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.failed_at.is_(None),
+                OutboxMessage.claimed_at.is_(None),
+                or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+    )
+
+
+def stuck_messages() -> list[OutboxMessage]:
+    """Claimed long ago and never answered: the sender died mid-send. Check by hand."""
+    return list(
+        db.session.scalars(
+            db.select(OutboxMessage).where(
+                OutboxMessage.sent_at.is_(None),
+                OutboxMessage.failed_at.is_(None),
+                OutboxMessage.claimed_at < _now() - STUCK_AFTER,
+            )
+        )
+    )
+
+
+def _claim(outbox: OutboxMessage) -> None:
+    outbox.claimed_at = _now()
+    outbox.attempts += 1
+    db.session.commit()
+
+
+def _mark_sent(outbox: OutboxMessage) -> None:
+    outbox.sent_at = _now()
+    # A sent body may hold a personal link; secrets are not kept in the database.
+    outbox.text_body = outbox.html_body = ""
+    outbox.last_error = ""
+    db.session.commit()
+
+
+def _mark_failed(outbox: OutboxMessage, error: str, permanent: bool) -> bool:
+    """Release the claim; retry later, or give up. True when given up."""
+    outbox.claimed_at = None
+    outbox.last_error = error[:500]
+    given_up = permanent or outbox.attempts >= MAX_ATTEMPTS
+    if given_up:
+        outbox.failed_at = _now()
+    else:
+        outbox.next_attempt_at = _now() + backoff(outbox.attempts)
+    db.session.commit()
+    return given_up
+
+
+def _permanent(error: Exception) -> bool:
+    """A 5xx answer about this message; 4xx and broken connections are worth retrying."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in error.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    code = getattr(error, "smtp_code", None)
+    return isinstance(code, int) and 500 <= code < 600
+
+
+def _connection_lost(error: Exception) -> bool:
+    # SMTPException is itself an OSError; only a disconnect or a socket error ends the batch.
+    if isinstance(error, smtplib.SMTPServerDisconnected):
+        return True
+    return isinstance(error, OSError) and not isinstance(error, smtplib.SMTPException)
+
+
+def connect(mail_url: str, timeout: float = 30) -> smtplib.SMTP:
+    """An SMTP connection as ``mail_url`` says: plain, STARTTLS or TLS, with login."""
+    parts = urlsplit(mail_url)
+    query = parse_qs(parts.query)
+    host = parts.hostname or "localhost"
+    if parts.scheme == "smtps":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(
+            host, parts.port or 465, timeout=timeout, context=ssl.create_default_context()
+        )
+    elif parts.scheme in ("smtp", "smtp+starttls"):
+        smtp = smtplib.SMTP(host, parts.port or 25, timeout=timeout)
+        if parts.scheme == "smtp+starttls" or query.get("starttls", ["0"])[0] in ("1", "true"):
+            smtp.starttls(context=ssl.create_default_context())
+    else:
+        raise ValueError(f"unsupported mail URL scheme: {parts.scheme!r}")
+    if parts.username:
+        smtp.login(unquote(parts.username), unquote(parts.password or ""))
+    return smtp
+
+
+def deliver_outbox(
+    mail_url: str | None, sender: str, outbox_dir: Path, limit: int = 500
+) -> DeliveryReport:
+    """Send due messages, one SMTP connection per batch; see the module text for crash safety."""
+    pending = _due(limit)
     if not pending:
         return DeliveryReport(0, 0)
     if not mail_url:
         outbox_dir.mkdir(parents=True, exist_ok=True)
         for outbox in pending:
+            _claim(outbox)
             path = outbox_dir / f"{outbox.id:08d}.eml"
             path.write_bytes(bytes(build_message(outbox, sender)))
-            outbox.sent_at = _now()
-            db.session.commit()
+            _mark_sent(outbox)
         return DeliveryReport(len(pending), 0)
-    parts = urlsplit(mail_url)
-    sent = failed = 0
-    with smtplib.SMTP(parts.hostname or "localhost", parts.port or 25, timeout=30) as smtp:
-        if parts.scheme == "smtp+starttls":
-            smtp.starttls()
-        if parts.username:
-            smtp.login(unquote(parts.username), unquote(parts.password or ""))
+    try:
+        smtp = connect(mail_url)
+    except (OSError, smtplib.SMTPException) as error:
+        return DeliveryReport(0, 0, error=str(error)[:500] or type(error).__name__)
+    sent = failed = given_up = 0
+    try:
         for outbox in pending:
+            _claim(outbox)
             try:
                 smtp.send_message(build_message(outbox, sender))
-            except smtplib.SMTPException as error:
-                outbox.attempts += 1
-                outbox.last_error = str(error)[:500]
-                failed += 1
+            except (OSError, smtplib.SMTPException) as error:
+                if _mark_failed(outbox, str(error) or type(error).__name__, _permanent(error)):
+                    given_up += 1
+                else:
+                    failed += 1
+                if _connection_lost(error):
+                    break  # the rest wait for the next run and its new connection
             else:
-                outbox.sent_at = _now()
+                _mark_sent(outbox)
                 sent += 1
-            db.session.commit()
-    return DeliveryReport(sent, failed)
+    finally:
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+    return DeliveryReport(sent, failed, given_up)

@@ -3,6 +3,7 @@
 from .answering.models import Answer, Response
 from .audit import AuditEvent
 from .auth.models import Grant, User
+from .invitations.models import Invitation, InvitationPlan, InvitationToken, InvitationUpload
 from .kiosk.models import Device, EnrolmentCode
 from .mail import OutboxMessage
 from .org.models import Organisation, Specialomraade, Tilbud
@@ -14,6 +15,10 @@ __all__ = [
     "Device",
     "EnrolmentCode",
     "Grant",
+    "Invitation",
+    "InvitationPlan",
+    "InvitationToken",
+    "InvitationUpload",
     "Organisation",
     "OutboxMessage",
     "Response",

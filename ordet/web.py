@@ -54,6 +54,10 @@ def pictogram(name: str | None) -> Markup:
 
 def init_web(app: Flask) -> None:
     from .answering.views import bp as answering_bp
+    from .invitations import upload_views  # noqa: F401  (adds the upload routes)
+    from .invitations.channel import LinkChannel
+    from .invitations.link_views import bp as link_bp
+    from .invitations.views import bp as invitations_bp
     from .kiosk.views import bp as kiosk_bp
     from .pages import bp as pages_bp
 
@@ -61,9 +65,10 @@ def init_web(app: Flask) -> None:
     from .auth import login  # noqa: F401  (registers the user loader)
     from .kiosk.channel import KioskChannel
 
-    for blueprint in (pages_bp, kiosk_bp, answering_bp):
+    for blueprint in (pages_bp, kiosk_bp, answering_bp, link_bp, invitations_bp):
         app.register_blueprint(blueprint)
     register(KioskChannel())
+    register(LinkChannel())
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(

@@ -4,7 +4,7 @@ Only a random draft key lives here; the answers are on the server under its hash
 """
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import session
 
@@ -16,12 +16,19 @@ class Respondent:
     channel: str
     draft_key: str
     seen: float
+    extra: dict = field(default_factory=dict)
 
 
-def begin(channel: str) -> str:
-    """Start a fresh respondent session and return its new draft key."""
-    draft_key = new_token()
-    session["respondent"] = {"channel": channel, "key": draft_key, "seen": time.time()}
+def begin(channel: str, draft_key: str | None = None, extra: dict | None = None) -> str:
+    """Start a respondent session and return its draft key (new, unless the channel has one).
+
+    ``extra``: what the channel needs to remember on this device (the link keeps its token's
+    hash here, never in the database next to the response).
+    """
+    draft_key = draft_key or new_token()
+    session["respondent"] = {
+        "channel": channel, "key": draft_key, "seen": time.time(), "extra": extra or {}
+    }
     session.pop("finished", None)
     session.permanent = True
     return draft_key
@@ -32,7 +39,8 @@ def current() -> Respondent | None:
     if not isinstance(data, dict):
         return None
     try:
-        return Respondent(str(data["channel"]), str(data["key"]), float(data["seen"]))
+        extra = data.get("extra") if isinstance(data.get("extra"), dict) else {}
+        return Respondent(str(data["channel"]), str(data["key"]), float(data["seen"]), extra)
     except (KeyError, TypeError, ValueError):
         return None
 

@@ -1,0 +1,1 @@
+"""Pårørende invitations: lists, personal links, reminders, opt-out and purge."""

@@ -1,0 +1,109 @@
+"""The pårørende's own pages: ``/s/<token>`` opens the shared answering flow; opt-out.
+
+Unknown, expired and used links all get ``invitations/link_gone.html`` with status 404,
+after the same single hash lookup, so nothing tells whether an email is on a list.
+"""
+
+from datetime import date
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from ..answering import services as answering
+from ..answering import session as respondent_session
+from ..answering.models import LINK
+from ..extensions import csrf, db, limiter
+from ..org.models import Tilbud
+from ..questionnaires import get as get_questionnaire
+from ..rounds.models import Round
+from ..security import hash_secret
+from . import services
+from .models import Invitation
+
+bp = Blueprint("link", __name__, url_prefix="/s")
+VARIANT = "paaroerende"
+LIMIT = "30 per minute"
+
+
+def _gone(message):
+    return render_template("invitations/link_gone.html", message=message), 404
+
+
+UNKNOWN = _l("Linket virker ikke. Tjek, at du har brugt hele linket fra din e-mail.")
+
+
+def _usable(token: str):
+    """(invitation, round, questionnaire), or a ready "gone" page."""
+    invitation = services.find_by_token(token)
+    if invitation is None or invitation.purged_on is not None:
+        return None, _gone(UNKNOWN)
+    if invitation.answered:
+        return None, _gone(_l("Tak — du har allerede svaret."))
+    round_ = db.session.get(Round, invitation.round_id)
+    version = round_.version_of(VARIANT)
+    if not round_.is_open(date.today()) or version is None:
+        return None, _gone(_l("Spørgeskemaet er lukket. Tak for din interesse."))
+    return (invitation, round_, get_questionnaire(VARIANT, version)), None
+
+
+@bp.get("/")
+def missing():
+    return _gone(_l("Åbn linket fra din e-mail igen for at fortsætte."))
+
+
+@bp.get("/<token>")
+@limiter.limit(LIMIT)
+def start(token: str):
+    found, gone = _usable(token)
+    if gone:
+        return gone
+    invitation, round_, questionnaire = found
+    draft_key = services.draft_key_for(current_app.config["SECRET_KEY"], token)
+    return render_template(
+        "invitations/link_start.html",
+        token=token,
+        tilbud=db.session.get(Tilbud, invitation.tilbud_id),
+        round=round_,
+        questionnaire=questionnaire,
+        resuming=answering.find_draft(draft_key) is not None,
+    )
+
+
+@bp.post("/<token>")
+@limiter.limit(LIMIT)
+def begin(token: str):
+    found, gone = _usable(token)
+    if gone:
+        return gone
+    invitation, round_, questionnaire = found
+    language = request.form.get("lang", "da")
+    if language not in questionnaire.languages:
+        language = "da"
+    draft_key = services.draft_key_for(current_app.config["SECRET_KEY"], token)
+    draft = answering.find_draft(draft_key)
+    if draft is None:
+        tilbud = db.session.get(Tilbud, invitation.tilbud_id)
+        answering.start(round_, tilbud, questionnaire, LINK, language, draft_key, date.today())
+        db.session.commit()
+    respondent_session.begin(LINK, draft_key, {"token_hash": hash_secret(token)})
+    respondent_session.set_language(draft.language if draft else language)
+    return redirect(url_for("answering.resume"))
+
+
+@bp.route("/<token>/afmeld", methods=["GET", "POST"])
+@limiter.limit(LIMIT)
+@csrf.exempt
+def opt_out(token: str):
+    """GET asks; POST (the form, or a mail client's one-click, RFC 8058) opts out."""
+    invitation: Invitation | None = services.find_by_token(token)
+    if invitation is None or invitation.purged_on is not None:
+        return _gone(UNKNOWN)
+    if request.method == "POST":
+        if request.form.get("List-Unsubscribe") != "One-Click":
+            csrf.protect()
+        services.opt_out(invitation, date.today())
+        db.session.commit()
+        return render_template("invitations/opted_out.html")
+    if invitation.opted_out_on is not None:
+        return render_template("invitations/opted_out.html")
+    return render_template("invitations/opt_out.html", token=token)

@@ -1,0 +1,219 @@
+"""The pårørende pilot end to end: upload, send over real SMTP, answer by link, count."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import inspect
+
+from ordet.answering.models import Answer, Response
+from ordet.extensions import db
+from ordet.invitations.models import Invitation
+from ordet.invitations.services import queue_due_reminders
+from ordet.mail import OutboxMessage
+
+from . import invitation_helpers as h
+from .factories import csrf_from
+from .mailserver import smtp  # noqa: F401  (fixture)
+
+PEOPLE = [
+    ("anna@example.dk", "Anna Jensen", "Mor", "ja"),
+    ("bo@example.dk", "Bo Hansen", "Bror", "ja"),
+    ("carl@example.dk", "Carl Berg", "Ven", "ja"),
+    ("dorte@example.dk", "Dorte Lund", "Søster", "ja"),
+]
+
+
+@pytest.fixture
+def pilot(app, client, smtp):  # noqa: F811
+    app.config["MAIL_URL"] = smtp.url
+    tilbud, round_ = h.pilot_round()
+    h.login(client, tilbud)
+    assert h.set_contact(client, round_, tilbud).status_code == 302
+    preview = h.upload(client, round_, tilbud, h.xlsx(PEOPLE + [("anna@example.dk", "", "", "ja")]))
+    assert preview.status_code == 200, preview.text
+    assert "Står to gange i listen" in preview.text
+    imported = h.import_preview(client, round_, tilbud, preview.text)
+    assert imported.status_code == 302
+    return tilbud, round_
+
+
+def send(runner):
+    result = runner.invoke(args=["send-mail"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def other_client(app):
+    from .conftest import IsolatedClient
+
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+def test_upload_send_answer_and_see_the_rate(app, client, runner, smtp, pilot):  # noqa: F811
+    tilbud, round_ = pilot
+    send(runner)
+    assert sorted(m["To"] for m in smtp.messages) == sorted(p[0] for p in PEOPLE)
+    mail = smtp.collector.to("anna@example.dk")[0]
+    text = mail.get_body(("plain",)).get_content()
+    assert "Bostedet Test" in text and "Lea Leder, tlf. 12 34 56 78" in text
+    assert round_.closes_on.strftime("%Y") in text and "/afmeld" in text
+    assert mail["List-Unsubscribe"].strip().startswith("<http") and mail["Message-ID"]
+
+    # Anna answers on her phone; Bo starts on his PC and finishes on his phone.
+    anna = other_client(app)
+    path, token = h.links_in(mail)
+    assert h.answer_by_link(anna, path).endswith("/svar/tak")
+    thanks = anna.get("/svar/tak")
+    assert "Tak for dine svar" in thanks.text and "data-return-url" not in thanks.text
+    again = other_client(app).get("/" + path)
+    assert "Tak — du har allerede svaret" in again.text
+
+    bo_path, _ = h.links_in(smtp.collector.to("bo@example.dk")[0])
+    h.answer_by_link(other_client(app), bo_path, stop_after=3)
+    phone = other_client(app)
+    assert "Fortsæt, hvor du slap" in phone.get("/" + bo_path).text
+    page = phone.get("/" + bo_path)
+    resumed = phone.post("/" + bo_path, data={"csrf_token": csrf_from(page.text)})
+    assert phone.get(resumed.location).location.endswith("/svar/4")
+
+    db.session.expire_all()
+    complete = db.session.scalars(db.select(Response).where(Response.status == "complete")).all()
+    assert len(complete) == 1 and complete[0].channel == "link"
+    assert complete[0].questionnaire == "paaroerende" and complete[0].draft_key_hash is None
+
+    overview = client.get("/staff/paaroerende/")
+    assert overview.status_code == 200
+    assert "25 %" in overview.text  # 1 of 4 answered
+    tilbud_page = client.get(h.tilbud_url(round_, tilbud))
+    assert "anna@example.dk" not in tilbud_page.text and "anna@example.dk" not in overview.text
+
+
+def test_reminders_reach_only_those_who_neither_answered_nor_opted_out(
+    app,
+    client,
+    runner,
+    smtp,  # noqa: F811
+    pilot,
+):
+    tilbud, round_ = pilot
+    send(runner)
+    anna_path, _ = h.links_in(smtp.collector.to("anna@example.dk")[0])
+    h.answer_by_link(other_client(app), anna_path)
+    bo_path, _ = h.links_in(smtp.collector.to("bo@example.dk")[0])
+    opt_client = other_client(app)
+    confirm = opt_client.get(f"/{bo_path}/afmeld")
+    assert confirm.status_code == 200 and "Ja, afmeld mig" in confirm.text
+    db.session.expire_all()
+    assert (
+        db.session.scalar(db.select(Invitation).where(Invitation.opted_out_on.is_not(None))) is None
+    )
+    opted = opt_client.post(f"/{bo_path}/afmeld", data={"csrf_token": csrf_from(confirm.text)})
+    assert "Du er afmeldt" in opted.text
+    # Carl's mail client uses one-click unsubscribe (RFC 8058).
+    carl_path, _ = h.links_in(smtp.collector.to("carl@example.dk")[0])
+    one_click = other_client(app).post(
+        f"/{carl_path}/afmeld", data={"List-Unsubscribe": "One-Click"}
+    )
+    assert one_click.status_code == 200
+
+    tomorrow = date.today() + timedelta(days=1)
+    h.set_contact(client, round_, tilbud, first=tomorrow.isoformat())
+    assert queue_due_reminders(tomorrow).first == 1
+    db.session.commit()
+    assert queue_due_reminders(tomorrow).first == 0  # once only
+    db.session.commit()
+    send(runner)
+    reminded = [m["To"] for m in smtp.messages[4:]]
+    assert reminded == ["dorte@example.dk"]
+    assert "Påmindelse" in smtp.messages[4]["Subject"]
+    # The reminder's own link opens Dorte's questionnaire; she answers.
+    path, _ = h.links_in(smtp.messages[4])
+    h.answer_by_link(other_client(app), path)
+    pilot_page = client.get(f"/staff/paaroerende/pilot?runde={round_.slug}")
+    assert pilot_page.status_code == 200
+    db.session.expire_all()
+    stages = sorted(
+        i.answered_after_reminders for i in db.session.scalars(db.select(Invitation)) if i.answered
+    )
+    assert stages == [0, 1]
+
+
+def test_the_database_holds_no_path_from_a_response_to_an_email(app, runner, smtp, pilot):  # noqa: F811
+    send(runner)
+    path, token = h.links_in(smtp.collector.to("anna@example.dk")[0])
+    h.answer_by_link(other_client(app), path)
+    db.session.expire_all()
+    invitation = db.session.scalar(
+        db.select(Invitation).where(Invitation.answered_week.is_not(None))
+    )
+    # No foreign key between response/answer and anything invitation- or mail-side.
+    for table in ("response", "answer"):
+        targets = {fk["referred_table"] for fk in inspect(db.engine).get_foreign_keys(table)}
+        assert targets <= {"round", "tilbud", "response"}
+    for table in ("invitation", "invitation_token", "outbox_message"):
+        targets = {fk["referred_table"] for fk in inspect(db.engine).get_foreign_keys(table)}
+        assert not targets & {"response", "answer"}
+    # No value of the response is anything the invitation side knows.
+    [response] = db.session.scalars(db.select(Response)).all()
+    invitation_side = {
+        invitation.email,
+        str(invitation.id),
+        *(t.token_hash for t in invitation.tokens),
+    }
+    response_values = {str(v) for v in (response.draft_key_hash, response.assisted)}
+    response_values |= {a.value for a in db.session.scalars(db.select(Answer))}
+    assert not response_values & invitation_side
+    assert response.draft_key_hash is None
+    assert set(Response.__table__.columns.keys()).isdisjoint(
+        {"invitation_id", "email", "token_hash"}
+    )
+
+
+def test_unknown_expired_and_used_links_look_alike(app, client, runner, smtp, pilot):  # noqa: F811
+    tilbud, round_ = pilot
+    send(runner)
+    used_path, _ = h.links_in(smtp.collector.to("anna@example.dk")[0])
+    h.answer_by_link(other_client(app), used_path)
+    unknown = client.get("/s/" + "A" * 43)
+    used = client.get("/" + used_path)
+    assert unknown.status_code == used.status_code == 404
+    assert "Linket virker ikke" in unknown.text and "anna" not in unknown.text
+    assert client.get(f"/s/{'B' * 43}/afmeld").status_code == 404
+    round_.closed_early = True
+    db.session.commit()
+    bo_path, _ = h.links_in(smtp.collector.to("bo@example.dk")[0])
+    closed = client.get("/" + bo_path)
+    assert closed.status_code == 404 and "lukket" in closed.text
+
+
+def test_the_link_is_rate_limited(app, client):
+    statuses = [client.get(f"/s/guess{i}").status_code for i in range(35)]
+    assert statuses[0] == 404 and statuses[-1] == 429
+
+
+def test_purge_removes_emails_and_names_and_keeps_the_counts(app, client, runner, smtp, pilot):  # noqa: F811
+    tilbud, round_ = pilot
+    send(runner)
+    path, _ = h.links_in(smtp.collector.to("anna@example.dk")[0])
+    h.answer_by_link(other_client(app), path)
+    round_ = db.session.merge(round_)
+    round_.opens_on = date.today() - timedelta(days=90)
+    round_.closes_on = date.today() - timedelta(days=31)
+    db.session.commit()
+    result = runner.invoke(args=["purge"])
+    assert result.exit_code == 0 and "Purged 4" in result.output
+    db.session.expire_all()
+    invitations = db.session.scalars(db.select(Invitation)).all()
+    assert len(invitations) == 4 and sum(i.answered for i in invitations) == 1
+    assert all(i.email is None and i.name is None and i.relation is None for i in invitations)
+    assert db.session.scalars(db.select(OutboxMessage)).all() == []
+    dump = "\n".join(
+        str(row)
+        for table in db.metadata.sorted_tables
+        for row in db.session.execute(table.select()).all()
+    )
+    for email, name, *_ in PEOPLE:
+        assert email not in dump and name not in dump
+    overview = client.get(f"/staff/paaroerende/?runde={round_.slug}")
+    assert "25 %" in overview.text
