@@ -78,3 +78,26 @@ def test_close_drafts_keeps_answered_drafts_as_partial(runner, app):
     assert "Closed 2 drafts" in result.output
     statuses = sorted(db.session.scalars(db.select(Response.status)))
     assert statuses == ["draft", "partial"]
+
+
+def test_close_drafts_leaves_link_drafts_open_while_their_round_is(runner, app):
+    from datetime import timedelta
+
+    from ordet.answering import services
+    from ordet.questionnaires import latest
+
+    from .factories import make_round, make_tilbud
+
+    unit = make_tilbud()
+    open_round = make_round([unit])
+    closed_round = make_round([unit], opens_on=date.today() - timedelta(days=30),
+                              closes_on=date.today() - timedelta(days=1))
+    form = latest("paaroerende")
+    yesterday = date.today() - timedelta(days=2)
+    for round_, key in ((open_round, "open"), (closed_round, "closed")):
+        draft = services.start(round_, unit, form, "link", "da", key, yesterday)
+        services.record(draft, form, "samlet", "tilfreds", yesterday)
+    db.session.commit()
+    assert "Closed 1 drafts" in runner.invoke(args=["close-drafts"]).output
+    by_round = dict(db.session.execute(db.select(Response.round_id, Response.status)).all())
+    assert by_round == {open_round.id: "draft", closed_round.id: "partial"}

@@ -3,13 +3,14 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
 
 from ..extensions import db
 from ..org.models import Tilbud
 from ..questionnaires.model import Question, Questionnaire
 from ..rounds.models import Round
 from ..security import hash_secret
-from .models import COMPLETE, DRAFT, PARTIAL, Answer, Response
+from .models import COMPLETE, DRAFT, KIOSK, PARTIAL, Answer, Response
 
 ASSISTED_QUESTION = "hjaelp"
 
@@ -132,9 +133,19 @@ def abandon(response: Response) -> None:
 
 
 def close_stale_drafts(today: date) -> int:
-    """Close drafts last touched before today (a tablet switched off mid-way)."""
+    """Close kiosk drafts last touched before today (a tablet switched off mid-way).
+
+    A link draft may be resumed on a later day, so it stays open until its round closes.
+    """
+    round_closed = or_(Round.closes_on < today, Round.closed_early.is_(True))
     stale = db.session.scalars(
-        db.select(Response).where(Response.status == DRAFT, Response.answered_on < today)
+        db.select(Response)
+        .join(Round, Round.id == Response.round_id)
+        .where(
+            Response.status == DRAFT,
+            Response.answered_on < today,
+            or_(Response.channel == KIOSK, round_closed),
+        )
     ).all()
     for response in stale:
         abandon(response)
