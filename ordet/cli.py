@@ -9,7 +9,9 @@ from .extensions import db
 
 
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo, list_rounds, close_drafts):
+    from .auth.cli import create_user
+
+    for command in (seed_demo, list_rounds, close_drafts, create_user):
         app.cli.add_command(command)
 
 

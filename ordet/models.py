@@ -2,8 +2,9 @@
 
 from .answering.models import Answer, Response
 from .audit import AuditEvent
-from .auth.models import Grant, User
+from .auth.models import Grant, PasswordToken, User
 from .kiosk.models import Device, EnrolmentCode
+from .kiosk.pin import DeviceSetting, KioskPin
 from .mail import OutboxMessage
 from .org.models import Organisation, Specialomraade, Tilbud
 from .rounds.models import Round, RoundQuestionnaire, RoundTilbud
@@ -12,10 +13,13 @@ __all__ = [
     "Answer",
     "AuditEvent",
     "Device",
+    "DeviceSetting",
     "EnrolmentCode",
     "Grant",
+    "KioskPin",
     "Organisation",
     "OutboxMessage",
+    "PasswordToken",
     "Response",
     "Round",
     "RoundQuestionnaire",
