@@ -3,10 +3,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 NAME = [DataRequired(_l("Skriv et navn.")), Length(max=200, message=_l("Højst 200 tegn."))]
 DATE_ERROR = _l("Skriv datoen som åååå-mm-dd.")
+
+
+def options(pairs, optgroup=None) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices, optionally in an <optgroup>."""
+    return [SelectChoice(str(value), label, optgroup=optgroup) for value, label in pairs]
 
 
 class Choice(SelectField):
@@ -47,7 +53,7 @@ class TilbudForm(FlaskForm):
     )
     kiosk_variant = SelectField(
         _l("Spørgeskema på tablets"),
-        choices=[("borger", _l("Borgere (voksne)")), ("unge", _l("Unge"))],
+        choices=options([("borger", _l("Borgere (voksne)")), ("unge", _l("Unge"))]),
         validators=[InputRequired(_l("Vælg et spørgeskema."))],
     )
     active = BooleanField(_l("Aktiv"), default=True)

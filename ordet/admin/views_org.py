@@ -10,7 +10,7 @@ from ..org.models import Specialomraade
 from . import bp
 from . import org_services as services
 from .errors import AdminError
-from .forms import NameForm, TilbudForm, UnitForm
+from .forms import NameForm, TilbudForm, UnitForm, options
 from .util import (
     actor,
     area_or_404,

@@ -14,7 +14,7 @@ from ..rounds.models import Round
 from . import bp
 from . import round_services as services
 from .errors import AdminError
-from .forms import ExtendForm, RoundForm
+from .forms import ExtendForm, RoundForm, options
 from .util import actor, int_or_none, organisations, round_or_404, show_error
 
 
@@ -123,12 +123,12 @@ def _numbers(raw: dict[int, str]) -> dict[int, int | None]:
 
 def _round_form() -> RoundForm:
     form = RoundForm()
-    form.organisation_id.choices = [(str(o.id), o.name) for o in organisations(ROUNDS_MANAGE)]
+    form.organisation_id.choices = options((o.id, o.name) for o in organisations(ROUNDS_MANAGE))
     for variant, versions in services.version_choices().items():
         if f"version_{variant}" in form:
-            form[f"version_{variant}"].choices = [("", _l("Ikke med"))] + [
-                (str(n), _l("Version %(n)s", n=n)) for n in versions
-            ]
+            form[f"version_{variant}"].choices = options(
+                [("", _l("Ikke med"))] + [(n, _l("Version %(n)s", n=n)) for n in versions]
+            )
     return form
 
 

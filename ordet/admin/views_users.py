@@ -11,7 +11,7 @@ from ..auth.permissions import USERS_MANAGE
 from ..extensions import db
 from . import bp
 from .errors import AdminError
-from .forms import GrantForm, InviteForm
+from .forms import GrantForm, InviteForm, options
 from .util import actor, organisations, show_error
 
 
@@ -143,19 +143,19 @@ def _unit_name(grant: Grant) -> str:
 
 def _choices(form):
     """Roles, and the units of the admin's organisations grouped by level."""
-    form.role.choices = [("", _l("Vælg rolle"))] + [(r, services.ROLE_NAMES[r]) for r in ROLES]
-    groups: dict[str, list[tuple[str, str]]] = {}
+    form.role.choices = options(
+        [("", _l("Vælg rolle"))] + [(r, services.ROLE_NAMES[r]) for r in ROLES]
+    )
+    units: dict[str, list] = {"organisation": [], "specialomraade": [], "tilbud": []}
     for organisation in organisations(USERS_MANAGE):
-        groups.setdefault(str(_l("Organisation")), []).append(
-            (f"organisation:{organisation.id}", organisation.name)
-        )
+        units["organisation"].append((f"organisation:{organisation.id}", organisation.name))
         for area in organisation.specialomraader:
-            groups.setdefault(str(_l("Specialområde")), []).append(
-                (f"specialomraade:{area.id}", area.name)
-            )
+            units["specialomraade"].append((f"specialomraade:{area.id}", area.name))
             for tilbud in area.tilbud:
-                groups.setdefault(str(_l("Tilbud")), []).append(
-                    (f"tilbud:{tilbud.id}", f"{tilbud.name} ({area.name})")
-                )
-    form.scope.choices = groups
+                units["tilbud"].append((f"tilbud:{tilbud.id}", f"{tilbud.name} ({area.name})"))
+    form.scope.choices = (
+        options(units["organisation"], str(_l("Organisation")))
+        + options(units["specialomraade"], str(_l("Specialområde")))
+        + options(units["tilbud"], str(_l("Tilbud")))
+    )
     return form
