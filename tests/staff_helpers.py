@@ -9,15 +9,28 @@ PASSWORD = "rigtig-god-adgangskode"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def make_user(email: str, role: str, unit=None, *, kind: str | None = None, name: str = "",
-              password: str = PASSWORD) -> User:
+def make_user(
+    email: str,
+    role: str,
+    unit=None,
+    *,
+    kind: str | None = None,
+    name: str = "",
+    password: str = PASSWORD,
+) -> User:
     """A user with one grant of ``role`` over ``unit`` (an Organisation, Specialomraade or
     Tilbud); the scope kind is taken from the unit's class."""
     user = User(email=email, name=name or email.split("@")[0], language="da")
     user.set_password(password)
     if unit is not None:
-        kind = kind or {"Organisation": "organisation", "Specialomraade": "specialomraade",
-                        "Tilbud": "tilbud"}[type(unit).__name__]
+        kind = (
+            kind
+            or {
+                "Organisation": "organisation",
+                "Specialomraade": "specialomraade",
+                "Tilbud": "tilbud",
+            }[type(unit).__name__]
+        )
         user.grants.append(Grant(role=role, **{f"{kind}_id": unit.id}))
     db.session.add(user)
     db.session.commit()

@@ -158,8 +158,16 @@ def test_new_password_must_match_and_be_long_enough(app, client):
 def test_create_user_command(app, runner):
     org = make_organisation()
     result = runner.invoke(
-        args=["create-user", "First@Admin.dk", "--role", "admin", "--scope",
-              f"organisation:{org.slug}", "--name", "Første"],
+        args=[
+            "create-user",
+            "First@Admin.dk",
+            "--role",
+            "admin",
+            "--scope",
+            f"organisation:{org.slug}",
+            "--name",
+            "Første",
+        ],
         input="en lang adgangskode\nen lang adgangskode\n",
     )
     assert result.exit_code == 0, result.output
@@ -172,8 +180,16 @@ def test_create_user_command(app, runner):
 def test_create_user_refuses_a_scope_of_the_wrong_kind(app, runner):
     org = make_organisation()
     result = runner.invoke(
-        args=["create-user", "a@b.dk", "--role", "tilbud_lead", "--scope",
-              f"organisation:{org.slug}", "--password", "en lang adgangskode"],
+        args=[
+            "create-user",
+            "a@b.dk",
+            "--role",
+            "tilbud_lead",
+            "--scope",
+            f"organisation:{org.slug}",
+            "--password",
+            "en lang adgangskode",
+        ],
     )
     assert result.exit_code != 0 and "needs a tilbud scope" in result.output
     assert db.session.scalar(db.select(User)) is None

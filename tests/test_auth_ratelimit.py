@@ -18,7 +18,7 @@ from .staff_helpers import PASSWORD, make_user, post_form, token_in
 REFUSED = "Der er prøvet for mange gange"
 
 
-def _attempt(client, email, password="forkert-kode"):
+def _attempt(client, email, password="forkert-kode"):  # noqa: S107
     return post_form(client, "/staff/log-ind", {"email": email, "password": password})
 
 
@@ -41,13 +41,17 @@ def test_the_account_limit_holds_across_addresses(app, client):
     make_user("a@test.dk", ADMIN, org)
     for n in range(10):
         page = client.get("/staff/log-ind")
-        client.post("/staff/log-ind", data={"csrf_token": token_in(page.text),
-                                            "email": "a@test.dk", "password": "x"},
-                    environ_base={"REMOTE_ADDR": f"10.0.0.{n}"})
+        client.post(
+            "/staff/log-ind",
+            data={"csrf_token": token_in(page.text), "email": "a@test.dk", "password": "x"},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{n}"},
+        )
     page = client.get("/staff/log-ind")
-    refused = client.post("/staff/log-ind", data={"csrf_token": token_in(page.text),
-                                                  "email": "A@test.dk", "password": PASSWORD},
-                          environ_base={"REMOTE_ADDR": "10.0.1.1"})
+    refused = client.post(
+        "/staff/log-ind",
+        data={"csrf_token": token_in(page.text), "email": "A@test.dk", "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": "10.0.1.1"},
+    )
     assert refused.status_code == 429
 
 
@@ -82,6 +86,8 @@ def test_limit_resets_after_the_window(app, client, monkeypatch):
 
 def test_forgotten_password_is_limited_too(app, client):
     for _ in range(3):
-        assert post_form(client, "/staff/glemt-adgangskode", {"email": "x@test.dk"}).status_code == 200
+        assert (
+            post_form(client, "/staff/glemt-adgangskode", {"email": "x@test.dk"}).status_code == 200
+        )
     refused = post_form(client, "/staff/glemt-adgangskode", {"email": "x@test.dk"})
     assert refused.status_code == 429 and REFUSED in refused.text

@@ -34,7 +34,8 @@ def staff_rules(app):
 
 def test_every_staff_route_declares_a_permission(app):
     missing = [
-        r.endpoint for r in staff_rules(app)
+        r.endpoint
+        for r in staff_rules(app)
         if r.endpoint not in PUBLIC
         and getattr(app.view_functions[r.endpoint], "required_permission", None) is None
     ]
@@ -42,8 +43,12 @@ def test_every_staff_route_declares_a_permission(app):
 
 
 def _device(tilbud):
-    device = Device(tilbud_id=tilbud.id, label=f"Tablet {tilbud.name}", secret_hash="x" * 64,
-                    enrolled_on=db.func.current_date())
+    device = Device(
+        tilbud_id=tilbud.id,
+        label=f"Tablet {tilbud.name}",
+        secret_hash="x" * 64,
+        enrolled_on=db.func.current_date(),
+    )
     db.session.add(device)
     db.session.flush()
     return device
@@ -96,8 +101,11 @@ def world(app):
         AREA_LEAD: ["Ude-Organisation-B", "Ude-Tilbud-T3", "Ude-Tilbud-T4", "Ude-Omraade-A2"],
         TILBUD_LEAD: ["Ude-Organisation-B", "Ude-Tilbud-T2", "Ude-Tilbud-T3", "Ude-Omraade-A2"],
     }
-    return {"users": users, "params": {r: {**common, **outside_of[r]} for r in ROLES},
-            "hidden": hidden}
+    return {
+        "users": users,
+        "params": {r: {**common, **outside_of[r]} for r in ROLES},
+        "hidden": hidden,
+    }
 
 
 def _url(rule, params, which: int):
@@ -143,7 +151,8 @@ def test_scope_matrix(app, client, world, role):
             assert inside.status_code == 403, label
             continue
         assert inside.status_code < 500 and inside.status_code not in (401, 403, 404), (
-            f"{label}: {inside.status_code}")
+            f"{label}: {inside.status_code}"
+        )
         if method == "GET":
             for secret in hidden:
                 assert secret not in inside.text, f"{label}: shows {secret}"

@@ -48,9 +48,7 @@ class UnitForm(FlaskForm):
 
 class TilbudForm(FlaskForm):
     name = StringField(_l("Navn"), validators=NAME)
-    specialomraade_id = Choice(
-        _l("Specialområde"), validators=[InputRequired(_l("Vælg et specialområde."))]
-    )
+    specialomraade_id = Choice(_l("Specialområde"))  # checked by the service
     kiosk_variant = SelectField(
         _l("Spørgeskema på tablets"),
         choices=options([("borger", _l("Borgere (voksne)")), ("unge", _l("Unge"))]),

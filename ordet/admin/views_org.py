@@ -21,6 +21,9 @@ from .util import (
     tilbud_or_404,
 )
 
+# Second forms on a page carry a prefix; the app-wide CSRFProtect checks their token.
+GLOBAL_CSRF = {"csrf": False}
+
 
 @bp.route("/organisation", methods=["GET", "POST"])
 @requires(ORG_MANAGE)
@@ -57,7 +60,10 @@ def organisation_edit(organisation_id: int):
             return redirect(url_for(".organisation_edit", organisation_id=unit.id))
     status = 400 if form.errors else 200
     return render_template(
-        "admin/organisation.html", unit=unit, form=form, area_form=NameForm(prefix="area")
+        "admin/organisation.html",
+        unit=unit,
+        form=form,
+        area_form=NameForm(prefix="area", meta=GLOBAL_CSRF),
     ), status
 
 
@@ -65,7 +71,7 @@ def organisation_edit(organisation_id: int):
 @requires(ORG_MANAGE)
 def organisation_edit_area_new(organisation_id: int):
     unit = organisation_or_404(organisation_id, ORG_MANAGE)
-    area_form = NameForm(prefix="area")
+    area_form = NameForm(prefix="area", meta=GLOBAL_CSRF)
     if area_form.validate_on_submit():
         try:
             area = services.create_specialomraade(actor(), unit, area_form.name.data)
@@ -96,7 +102,10 @@ def area_edit(area_id: int):
             return redirect(url_for(".area_edit", area_id=area.id))
     status = 400 if form.errors else 200
     return render_template(
-        "admin/area.html", area=area, form=form, tilbud_form=_tilbud_form(area, prefix="tilbud")
+        "admin/area.html",
+        area=area,
+        form=form,
+        tilbud_form=_tilbud_form(area, prefix="tilbud", meta=GLOBAL_CSRF),
     ), status
 
 
@@ -104,7 +113,7 @@ def area_edit(area_id: int):
 @requires(ORG_MANAGE)
 def area_edit_tilbud_new(area_id: int):
     area = area_or_404(area_id, ORG_MANAGE)
-    tilbud_form = _tilbud_form(area, prefix="tilbud")
+    tilbud_form = _tilbud_form(area, prefix="tilbud", meta=GLOBAL_CSRF)
     if tilbud_form.validate_on_submit():
         try:
             tilbud = services.create_tilbud(
@@ -146,9 +155,9 @@ def tilbud_edit(tilbud_id: int):
 
 def _tilbud_form(area, **kwargs) -> TilbudForm:
     form = TilbudForm(**kwargs)
-    form.specialomraade_id.choices = [
-        (str(a.id), a.name) for a in area.organisation.specialomraader
-    ]
+    form.specialomraade_id.choices = options(
+        (a.id, a.name) for a in area.organisation.specialomraader
+    )
     if not form.is_submitted():
         form.specialomraade_id.data = str(area.id)
     return form
