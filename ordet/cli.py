@@ -9,9 +9,10 @@ from .extensions import db
 
 
 def register_commands(app: Flask) -> None:
+    from .auth.cli import create_user
     from .invitations.commands import purge, send_mail
 
-    for command in (seed_demo, list_rounds, close_drafts, send_mail, purge):
+    for command in (seed_demo, list_rounds, close_drafts, create_user, send_mail, purge):
         app.cli.add_command(command)
 
 

@@ -2,9 +2,10 @@
 
 from .answering.models import Answer, Response
 from .audit import AuditEvent
-from .auth.models import Grant, User
+from .auth.models import Grant, PasswordToken, User
 from .invitations.models import Invitation, InvitationPlan, InvitationToken, InvitationUpload
 from .kiosk.models import Device, EnrolmentCode
+from .kiosk.pin import DeviceSetting, KioskPin
 from .mail import OutboxMessage
 from .org.models import Organisation, Specialomraade, Tilbud
 from .rounds.models import Round, RoundQuestionnaire, RoundTilbud
@@ -13,14 +14,17 @@ __all__ = [
     "Answer",
     "AuditEvent",
     "Device",
+    "DeviceSetting",
     "EnrolmentCode",
     "Grant",
     "Invitation",
     "InvitationPlan",
     "InvitationToken",
     "InvitationUpload",
+    "KioskPin",
     "Organisation",
     "OutboxMessage",
+    "PasswordToken",
     "Response",
     "Round",
     "RoundQuestionnaire",

@@ -53,20 +53,23 @@ def pictogram(name: str | None) -> Markup:
 
 
 def init_web(app: Flask) -> None:
+    from .admin import init_admin
+    from .answering.channels import register
     from .answering.views import bp as answering_bp
+    from .auth import init_auth
     from .invitations import upload_views  # noqa: F401  (adds the upload routes)
     from .invitations.channel import LinkChannel
     from .invitations.link_views import bp as link_bp
     from .invitations.views import bp as invitations_bp
+    from .kiosk.channel import KioskChannel
+    from .kiosk.settings import bp as kiosk_settings_bp
     from .kiosk.views import bp as kiosk_bp
     from .pages import bp as pages_bp
 
-    from .answering.channels import register
-    from .auth import login  # noqa: F401  (registers the user loader)
-    from .kiosk.channel import KioskChannel
-
-    for blueprint in (pages_bp, kiosk_bp, answering_bp, link_bp, invitations_bp):
+    for blueprint in (pages_bp, kiosk_bp, answering_bp, kiosk_settings_bp, link_bp, invitations_bp):
         app.register_blueprint(blueprint)
+    init_auth(app)
+    init_admin(app)
     register(KioskChannel())
     register(LinkChannel())
 

@@ -1,5 +1,7 @@
 """Staff users and their grants: a role over an organisation, a specialområde or a tilbud."""
 
+from datetime import datetime
+
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -45,3 +47,20 @@ class Grant(db.Model):
     tilbud_id: Mapped[int | None] = mapped_column(ForeignKey("tilbud.id"))
 
     user: Mapped[User] = relationship(back_populates="grants")
+
+
+class PasswordToken(db.Model):
+    """A single-use link to set a password (forgotten password or first sign-in).
+
+    Only the hash of the token is stored; it expires and is spent on first use.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(20), default="reset")  # "reset" or "invite"
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

@@ -12,15 +12,32 @@ ROUNDS_MANAGE = "rounds.manage"
 ORG_MANAGE = "org.manage"
 USERS_MANAGE = "users.manage"
 AUDIT_READ = "audit.read"
+# Every staff role: the staff home page and one's own account.
+STAFF_HOME = "staff.home"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ADMIN: frozenset(
-        {RESULTS_READ, COMMENTS_READ, EXPORT_RESULTS, EXPORT_RAW, DEVICES_MANAGE,
-         INVITATIONS_MANAGE, ROUNDS_MANAGE, ORG_MANAGE, USERS_MANAGE, AUDIT_READ}
+        {
+            STAFF_HOME,
+            RESULTS_READ,
+            COMMENTS_READ,
+            EXPORT_RESULTS,
+            EXPORT_RAW,
+            DEVICES_MANAGE,
+            INVITATIONS_MANAGE,
+            ROUNDS_MANAGE,
+            ORG_MANAGE,
+            USERS_MANAGE,
+            AUDIT_READ,
+        }
     ),
-    ANALYST: frozenset({RESULTS_READ, COMMENTS_READ, EXPORT_RESULTS, EXPORT_RAW}),
-    AREA_LEAD: frozenset({RESULTS_READ, EXPORT_RESULTS, DEVICES_MANAGE, INVITATIONS_MANAGE}),
-    TILBUD_LEAD: frozenset({RESULTS_READ, EXPORT_RESULTS, DEVICES_MANAGE, INVITATIONS_MANAGE}),
+    ANALYST: frozenset({STAFF_HOME, RESULTS_READ, COMMENTS_READ, EXPORT_RESULTS, EXPORT_RAW}),
+    AREA_LEAD: frozenset(
+        {STAFF_HOME, RESULTS_READ, EXPORT_RESULTS, DEVICES_MANAGE, INVITATIONS_MANAGE}
+    ),
+    TILBUD_LEAD: frozenset(
+        {STAFF_HOME, RESULTS_READ, EXPORT_RESULTS, DEVICES_MANAGE, INVITATIONS_MANAGE}
+    ),
 }
 
 

@@ -1,0 +1,43 @@
+"""Danish labels the staff templates show: dates, grants, round status."""
+
+from datetime import date, datetime
+
+from flask_babel import format_date, format_datetime
+from flask_babel import lazy_gettext as _l
+
+from ..auth.models import Grant
+from ..extensions import db
+from ..org.models import Organisation, Specialomraade, Tilbud
+from ..rounds.models import CLOSED, OPEN, Round
+
+STATUS = {OPEN: _l("Åben"), CLOSED: _l("Lukket"), "planlagt": _l("Planlagt")}
+VARIANTS = {"borger": _l("Borgere"), "unge": _l("Unge"), "paaroerende": _l("Pårørende")}
+
+
+def staff_date(value: date | None) -> str:
+    return format_date(value, "long") if value else ""
+
+
+def staff_datetime(value: datetime | None) -> str:
+    return format_datetime(value, "d. MMM y HH:mm:ss") if value else ""
+
+
+def grant_label(grant: Grant) -> str:
+    from ..auth.users import ROLE_NAMES
+
+    unit = None
+    if grant.organisation_id is not None:
+        unit = db.session.get(Organisation, grant.organisation_id)
+    elif grant.specialomraade_id is not None:
+        unit = db.session.get(Specialomraade, grant.specialomraade_id)
+    elif grant.tilbud_id is not None:
+        unit = db.session.get(Tilbud, grant.tilbud_id)
+    return f"{ROLE_NAMES.get(grant.role, grant.role)}: {unit.name if unit else '?'}"
+
+
+def status_label(round_: Round, today: date) -> str:
+    return str(STATUS[round_.status(today)])
+
+
+def variant_name(variant: str) -> str:
+    return str(VARIANTS.get(variant, variant))

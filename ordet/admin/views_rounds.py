@@ -1,0 +1,163 @@
+"""Rounds: create with dates, questionnaire versions and tilbud; open, close, extend;
+borgere served per tilbud."""
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from ..auth.access import current_scope, requires
+from ..auth.permissions import ROUNDS_MANAGE
+from ..extensions import db
+from ..org.models import Specialomraade, Tilbud
+from ..rounds.models import Round
+from . import bp
+from . import round_services as services
+from .errors import AdminError
+from .forms import ExtendForm, RoundForm, options
+from .util import actor, int_or_none, organisations, round_or_404, show_error
+
+
+@bp.get("/runder")
+@requires(ROUNDS_MANAGE)
+def rounds():
+    orgs = current_scope().organisation_ids(ROUNDS_MANAGE) or {-1}
+    found = db.session.scalars(
+        db.select(Round).where(Round.organisation_id.in_(orgs)).order_by(Round.opens_on.desc())
+    ).all()
+    return render_template("admin/rounds.html", rounds=found, today=date.today())
+
+
+@bp.route("/runder/ny", methods=["GET", "POST"])
+@requires(ROUNDS_MANAGE)
+def rounds_new():
+    form = _round_form()
+    chosen = [int_or_none(v) for v in request.form.getlist("tilbud")]
+    if form.validate_on_submit():
+        organisation = next(
+            (o for o in organisations(ROUNDS_MANAGE) if str(o.id) == form.organisation_id.data),
+            None,
+        )
+        versions = {v: int_or_none(form[f"version_{v}"].data) for v in services.VARIANT_NAMES}
+        try:
+            if organisation is None:
+                raise AdminError(_l("Vælg en organisation."), "organisation_id")
+            round_ = services.create_round(
+                actor(),
+                organisation,
+                form.name.data,
+                form.opens_on.data,
+                form.closes_on.data,
+                versions,
+                [c for c in chosen if c is not None],
+            )
+        except AdminError as error:
+            show_error(form, error)
+        else:
+            db.session.commit()
+            flash(_l("Runden er oprettet. Skriv nu, hvor mange borgere hvert tilbud har."))
+            return redirect(url_for(".rounds_edit", round_id=round_.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "admin/round_new.html", form=form, units=_units(), chosen=set(chosen)
+    ), status
+
+
+@bp.route("/runder/<int:round_id>", methods=["GET", "POST"])
+@requires(ROUNDS_MANAGE)
+def rounds_edit(round_id: int):
+    """The round, its status actions, and borgere served per tilbud (POST saves those)."""
+    round_ = round_or_404(round_id, ROUNDS_MANAGE)
+    error = None
+    if request.method == "POST":
+        served = {
+            p.tilbud_id: request.form.get(f"served_{p.tilbud_id}", "").strip()
+            for p in round_.participants
+        }
+        try:
+            services.set_borgere_served(actor(), round_, _numbers(served))
+        except AdminError as problem:
+            db.session.rollback()
+            error = problem
+        else:
+            db.session.commit()
+            flash(_l("Antal borgere er gemt."))
+            return redirect(url_for(".rounds_edit", round_id=round_.id))
+    return _round_page(round_, ExtendForm(), error), 400 if error else 200
+
+
+@bp.post("/runder/<int:round_id>/status")
+@requires(ROUNDS_MANAGE)
+def rounds_status(round_id: int):
+    """Open now, close now, or extend to a later date."""
+    round_ = round_or_404(round_id, ROUNDS_MANAGE)
+    form = ExtendForm()
+    action = request.form.get("action")
+    try:
+        if action == "open":
+            services.open_now(actor(), round_, date.today())
+        elif action == "close":
+            services.close_now(actor(), round_, date.today())
+        elif action == "extend" and form.validate_on_submit():
+            services.extend(actor(), round_, form.closes_on.data)
+        else:
+            raise AdminError(_l("Skriv en gyldig dato."), "closes_on")
+    except AdminError as error:
+        show_error(form, error)
+        return _round_page(round_, form, None), 400
+    db.session.commit()
+    flash(_l("Rundens status er ændret."))
+    return redirect(url_for(".rounds_edit", round_id=round_.id))
+
+
+def _numbers(raw: dict[int, str]) -> dict[int, int | None]:
+    out: dict[int, int | None] = {}
+    for tilbud_id, value in raw.items():
+        if value and int_or_none(value) is None:
+            raise AdminError(
+                _l("Antallet skal være et helt tal fra 0 til 100000."), f"served_{tilbud_id}"
+            )
+        out[tilbud_id] = int_or_none(value)
+    return out
+
+
+def _round_form() -> RoundForm:
+    form = RoundForm()
+    form.organisation_id.choices = options((o.id, o.name) for o in organisations(ROUNDS_MANAGE))
+    for variant, versions in services.version_choices().items():
+        if f"version_{variant}" in form:
+            form[f"version_{variant}"].choices = options(
+                [("", _l("Ikke med"))] + [(n, _l("Version %(n)s", n=n)) for n in versions]
+            )
+    return form
+
+
+def _units() -> list[Tilbud]:
+    orgs = current_scope().organisation_ids(ROUNDS_MANAGE) or {-1}
+    return list(
+        db.session.scalars(
+            db.select(Tilbud)
+            .join(Specialomraade)
+            .where(Specialomraade.organisation_id.in_(orgs), Tilbud.active.is_(True))
+            .order_by(Specialomraade.name, Tilbud.name)
+        )
+    )
+
+
+def _round_page(round_: Round, extend_form: ExtendForm, error: AdminError | None):
+    names = dict(
+        db.session.execute(
+            db.select(Tilbud.id, Tilbud.name).where(
+                Tilbud.id.in_([p.tilbud_id for p in round_.participants] or [-1])
+            )
+        ).all()
+    )
+    return render_template(
+        "admin/round.html",
+        round=round_,
+        names=names,
+        form=extend_form,
+        error=error,
+        today=date.today(),
+        values=request.form,
+    )

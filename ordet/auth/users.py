@@ -1,0 +1,182 @@
+"""User administration: invite, grant and withdraw roles, deactivate. Flush, never commit.
+
+A granter may only grant or withdraw within an organisation they hold ``users.manage`` over,
+and each role has its own kind of scope (admin/analyst an organisation, area_lead a
+specialområde, tilbud_lead a tilbud).
+"""
+
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
+
+from ..admin.errors import AdminError
+from ..audit import record_event
+from ..extensions import db
+from ..org.models import Organisation, Specialomraade, Tilbud
+from .models import ADMIN, ANALYST, AREA_LEAD, ROLES, TILBUD_LEAD, Grant, User
+from .permissions import USERS_MANAGE
+from .scope import Scope
+from .services import issue_token, normalise_email
+
+SCOPE_KIND = {
+    ADMIN: "organisation",
+    ANALYST: "organisation",
+    AREA_LEAD: "specialomraade",
+    TILBUD_LEAD: "tilbud",
+}
+ROLE_NAMES = {
+    ADMIN: _l("Administrator"),
+    ANALYST: _l("Analytiker"),
+    AREA_LEAD: _l("Specialområdechef"),
+    TILBUD_LEAD: _l("Tilbudsleder"),
+}
+
+
+def resolve_scope(value: str, by_slug: bool = False) -> tuple[str, object]:
+    """``organisation:ID`` (or ``:slug`` from the CLI) to (kind, unit); AdminError if unknown."""
+    kind, _, key = (value or "").partition(":")
+    model = {"organisation": Organisation, "specialomraade": Specialomraade, "tilbud": Tilbud}.get(
+        kind
+    )
+    unit = None
+    if model is not None and key:
+        if by_slug:
+            unit = db.session.scalar(db.select(model).where(model.slug == key))
+        elif key.isdigit():
+            unit = db.session.get(model, int(key))
+    if unit is None:
+        raise AdminError(_l("Vælg et område, der findes."), "scope")
+    return kind, unit
+
+
+def organisation_of(kind: str, unit) -> int:
+    if kind == "organisation":
+        return unit.id
+    if kind == "specialomraade":
+        return unit.organisation_id
+    return unit.specialomraade.organisation_id
+
+
+def make_grant(granter: Scope, role: str, scope_value: str, by_slug: bool = False) -> Grant:
+    """An unsaved grant, checked against the role's scope kind and the granter's own scope."""
+    if role not in ROLES:
+        raise AdminError(_l("Vælg en rolle."), "role")
+    kind, unit = resolve_scope(scope_value, by_slug)
+    if SCOPE_KIND[role] != kind:
+        raise AdminError(
+            _l("Rollen %(role)s gælder for et andet slags område.", role=ROLE_NAMES[role]), "scope"
+        )
+    if not granter.allows_organisation(organisation_of(kind, unit), USERS_MANAGE):
+        raise AdminError(_l("Du kan kun give roller inden for din egen organisation."), "scope")
+    return Grant(role=role, **{f"{kind}_id": unit.id})
+
+
+def _clean_email(email: str) -> str:
+    try:
+        return normalise_email(validate_email(email or "", check_deliverability=False).normalized)
+    except EmailNotValidError:
+        raise AdminError(_l("Skriv en gyldig e-mail, fx navn@eksempel.dk."), "email") from None
+
+
+def invite(
+    actor_id: int | None,
+    granter: Scope,
+    email: str,
+    name: str,
+    role: str,
+    scope_value: str,
+    invite_days: int,
+) -> tuple[User, str | None]:
+    """Create the user (or add a role to an existing one). Returns the user and, for a new
+    user, the secret for the set-password link to mail."""
+    email = _clean_email(email)
+    grant = make_grant(granter, role, scope_value)
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    token = None
+    if user is None:
+        user = User(email=email, name=" ".join((name or "").split())[:200], language="da")
+        db.session.add(user)
+        db.session.flush()
+        token = issue_token(user, "invite", timedelta(days=invite_days))
+        record_event(actor_id, "user.invite", f"user:{user.id}", {"email": email})
+    _add_grant(actor_id, user, grant)
+    return user, token
+
+
+def _add_grant(actor_id: int | None, user: User, grant: Grant) -> None:
+    same = [
+        g
+        for g in user.grants
+        if (g.role, g.organisation_id, g.specialomraade_id, g.tilbud_id)
+        == (grant.role, grant.organisation_id, grant.specialomraade_id, grant.tilbud_id)
+    ]
+    if same:
+        raise AdminError(_l("Brugeren har allerede den rolle."), "role")
+    user.grants.append(grant)
+    db.session.flush()
+    record_event(actor_id, "grant.add", f"user:{user.id}", _describe(grant))
+
+
+def add_grant(actor_id: int, granter: Scope, user: User, role: str, scope_value: str) -> None:
+    _add_grant(actor_id, user, make_grant(granter, role, scope_value))
+
+
+def withdraw(actor_id: int, granter: Scope, grant: Grant) -> None:
+    """Remove a grant the granter could have given."""
+    if not granter.allows_organisation(_grant_organisation(grant), USERS_MANAGE):
+        raise AdminError(_l("Du kan kun fjerne roller inden for din egen organisation."))
+    if grant.user_id == actor_id and grant.role == ADMIN:
+        raise AdminError(_l("Du kan ikke fjerne din egen administratorrolle."))
+    detail = _describe(grant)
+    db.session.delete(grant)
+    db.session.flush()
+    record_event(actor_id, "grant.withdraw", f"user:{grant.user_id}", detail)
+
+
+def set_active(actor_id: int, user: User, active: bool) -> None:
+    if user.id == actor_id and not active:
+        raise AdminError(_l("Du kan ikke deaktivere dig selv."))
+    if user.active != active:
+        user.active = active
+        db.session.flush()
+        record_event(actor_id, "user.activate" if active else "user.deactivate", f"user:{user.id}")
+
+
+def _grant_organisation(grant: Grant) -> int:
+    if grant.organisation_id is not None:
+        return grant.organisation_id
+    if grant.specialomraade_id is not None:
+        return db.session.get(Specialomraade, grant.specialomraade_id).organisation_id
+    return db.session.get(Tilbud, grant.tilbud_id).specialomraade.organisation_id
+
+
+def _describe(grant: Grant) -> dict:
+    return {
+        "role": grant.role,
+        "organisation": grant.organisation_id,
+        "specialomraade": grant.specialomraade_id,
+        "tilbud": grant.tilbud_id,
+    }
+
+
+def users_in_scope(granter: Scope):
+    """A SELECT of ids of users holding any grant inside the granter's organisations."""
+    orgs = list(granter.organisation_ids(USERS_MANAGE)) or [-1]
+    areas = db.select(Specialomraade.id).where(Specialomraade.organisation_id.in_(orgs))
+    tilbud = db.select(Tilbud.id).where(Tilbud.specialomraade_id.in_(areas))
+    return db.select(Grant.user_id).where(
+        or_(
+            Grant.organisation_id.in_(orgs),
+            Grant.specialomraade_id.in_(areas),
+            Grant.tilbud_id.in_(tilbud),
+        )
+    )
+
+
+def user_in_scope(granter: Scope, user_id: int) -> User | None:
+    """The user if the granter may administer them, else None (the view answers 404)."""
+    if db.session.scalar(users_in_scope(granter).where(Grant.user_id == user_id).limit(1)) is None:
+        return None
+    return db.session.get(User, user_id)

@@ -1,0 +1,116 @@
+"""Sign in, sign out and set a password by a single-use link, under /staff."""
+
+from datetime import timedelta
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_time
+from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
+from flask_login import current_user, logout_user
+
+from ..audit import record_event
+from ..extensions import db
+from . import services, throttle
+from .forms import ButtonForm, ForgotForm, LoginForm, NewPasswordForm
+from .mails import queue_password_mail
+from .session import safe_next, start_session
+
+bp = Blueprint("auth", __name__, url_prefix="/staff")
+
+
+def _refusal_text(refusal: throttle.Refusal) -> str:
+    return str(
+        _l(
+            "Der er prøvet for mange gange. Vent %(seconds)s sekunder, og prøv igen kl. %(time)s.",
+            seconds=refusal.seconds,
+            time=format_time(refusal.retry_at, "HH:mm:ss"),
+        )
+    )
+
+
+@bp.route("/log-ind", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if request.method == "POST":
+        account = services.normalise_email(form.email.data or "")
+        refusal = throttle.attempt("LOGIN", account, get_remote_address())
+        if refusal is not None:
+            return render_template(
+                "auth/login.html", form=form, refusal=_refusal_text(refusal)
+            ), 429
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            start_session(user)
+            return redirect(safe_next(request.args.get("next")) or url_for("admin.home"))
+        form.password.errors.append(_l("E-mail eller adgangskode er forkert."))
+    status = 400 if form.errors else 200
+    return render_template("auth/login.html", form=form, refusal=None), status
+
+
+@bp.post("/log-ud")
+def logout():
+    if ButtonForm().validate_on_submit() or not current_user.is_authenticated:
+        logout_user()
+        session.clear()
+        flash(_l("Du er logget ud."))
+    return redirect(url_for(".login"))
+
+
+@bp.route("/glemt-adgangskode", methods=["GET", "POST"])
+def forgot():
+    form = ForgotForm()
+    if request.method == "POST":
+        account = services.normalise_email(form.email.data or "")
+        refusal = throttle.attempt("RESET", account, get_remote_address())
+        if refusal is not None:
+            return render_template(
+                "auth/forgot.html", form=form, refusal=_refusal_text(refusal)
+            ), 429
+    if form.validate_on_submit():
+        user = services.find_user(form.email.data)
+        if user is not None and user.active:
+            minutes = current_app.config["PASSWORD_RESET_MINUTES"]
+            token = services.issue_token(user, "reset", timedelta(minutes=minutes))
+            queue_password_mail(user, token, "reset")
+            db.session.commit()
+        # The same answer whether or not the email has an account.
+        return render_template("auth/forgot_sent.html")
+    status = 400 if form.errors else 200
+    return render_template("auth/forgot.html", form=form, refusal=None), status
+
+
+@bp.route("/ny-adgangskode/<token>", methods=["GET", "POST"])
+def new_password(token: str):
+    try:
+        services.usable_token(token)
+    except services.TokenError as problem:
+        return render_template("auth/link_invalid.html", message=str(problem)), 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        user = services.set_password_with_token(token, form.password.data)
+        record_event(user.id, "user.password_set", f"user:{user.id}")
+        db.session.commit()
+        logout_user()
+        session.clear()
+        flash(_l("Din adgangskode er gemt. Log ind med den nye adgangskode."))
+        return redirect(url_for(".login"))
+    status = 400 if form.errors else 200
+    return render_template("auth/new_password.html", form=form), status
+
+
+@bp.after_request
+def no_referrer(response):
+    # The reset link is a secret in the path: never send it on as a Referer.
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response
