@@ -5,7 +5,6 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from ordet.auth.models import TILBUD_LEAD, Grant, User
 from ordet.extensions import db
 from ordet.invitations import upload
 from ordet.invitations.models import Invitation, InvitationUpload
@@ -156,12 +155,7 @@ def test_another_users_upload_cannot_be_imported(app, client):
 def test_staff_outside_the_tilbud_are_refused(app, client):
     tilbud, round_ = h.pilot_round()
     other = make_tilbud(name="Andet sted")
-    user = User(email="x@example.dk")
-    user.grants.append(Grant(role=TILBUD_LEAD, tilbud_id=other.id))
-    db.session.add(user)
     db.session.commit()
-    with client.session_transaction() as s:
-        s["_user_id"] = str(user.id)
-        s["_fresh"] = True
+    h.login(client, other, email="x@example.dk")
     assert client.get(h.tilbud_url(round_, tilbud)).status_code == 403
     assert "Bostedet Test" not in client.get("/staff/paaroerende/").text
