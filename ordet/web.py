@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .security_headers import init_serving
 
 PICTOGRAMS = Path(__file__).parent / "templates" / "pictograms"
 
@@ -62,6 +63,7 @@ def init_web(app: Flask) -> None:
     for blueprint in (pages_bp, kiosk_bp, answering_bp):
         app.register_blueprint(blueprint)
     register(KioskChannel())
+    init_serving(app)
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
