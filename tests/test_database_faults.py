@@ -1,4 +1,4 @@
-"""A busy or unavailable database: the kiosk waits, or says "Prøv igen om lidt" and keeps the answer."""
+"""A busy or unavailable database: the kiosk waits, or asks to retry and keeps the answer."""
 
 import re
 import sqlite3
@@ -73,10 +73,8 @@ def test_unavailable_database_keeps_the_answer_on_the_page_and_retry_succeeds(sq
     page, key = kiosk.question_page(client, 1)
     other = hold_write_lock(path)
     try:
-        failed = client.post(
-            "/svar/1",
-            data={"csrf_token": csrf_from(page.text), "question": key, "value": "ja", "action": "next"},
-        )
+        data = {"csrf_token": csrf_from(page.text), "question": key, "value": "ja"}
+        failed = client.post("/svar/1", data={**data, "action": "next"})
     finally:
         other.rollback()
         other.close()

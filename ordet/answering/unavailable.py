@@ -29,7 +29,7 @@ def database_unavailable(error: SQLAlchemyError):
             title=_l("Prøv igen om lidt"),
             message=_l("Systemet har travlt lige nu. Prøv igen om lidt."),
         ), 503
-    posted = {name: request.form.get(name) for name in CARRIED if request.form.get(name) is not None}
+    posted = {name: request.form[name] for name in CARRIED if name in request.form}
     question = chosen = None
     questionnaire = g.get("questionnaire")
     if questionnaire is not None:
