@@ -1,4 +1,5 @@
-"""Production serving: security headers, the reverse proxy, and cache-friendly static files.
+"""Production serving: security headers, the reverse proxy, cache-friendly static files, and
+refusal of NUL characters (PostgreSQL cannot store them; they would otherwise become a 503).
 
 ``init_serving(app)`` is called once from ``web.init_web``.
 """
@@ -7,7 +8,7 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, Response, request
+from flask import Flask, Response, abort, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = (
@@ -49,7 +50,16 @@ def init_serving(app: Flask) -> None:
             if digest:
                 values["v"] = digest
 
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
+
+
+def refuse_nul_characters() -> None:
+    """No form or URL value has a reason to hold NUL, and PostgreSQL refuses to store it."""
+    for values in (request.args, request.form if request.method == "POST" else {}):
+        for value in values.values():
+            if "\x00" in value:
+                abort(400)
 
 
 def add_security_headers(response: Response) -> Response:
