@@ -1,5 +1,6 @@
 """Web plumbing shared by every blueprint: registration, language, error pages, health."""
 
+from functools import cache
 from pathlib import Path
 
 from flask import Flask, jsonify, render_template, request, session
@@ -45,10 +46,16 @@ def pictogram(name: str | None) -> Markup:
     """Inline SVG for a pictogram the project draws; names come from validated files only."""
     if not name:
         return Markup("")
+    return Markup(_pictogram_svg(name))  # noqa: S704 (our own files, not user input)
+
+
+@cache
+def _pictogram_svg(name: str) -> str:
+    # Read once per worker: a question page draws several, and they change only on deploy.
     path = PICTOGRAMS / f"{name}.svg"
     if path.parent != PICTOGRAMS or not path.exists():
-        return Markup("")
-    return Markup(path.read_text("utf-8"))  # noqa: S704 (our own files, not user input)
+        return ""
+    return path.read_text("utf-8")
 
 
 def init_web(app: Flask) -> None:
