@@ -19,7 +19,6 @@ def create_app() -> Flask:
     url = os.environ["ORDET_DATABASE_URL"]
     settings = {k: v for k, v in vars(DefaultConfig).items() if k.isupper()}
     engine = create_engine(url, **engine_options({**settings, "SQLALCHEMY_DATABASE_URI": url}))
-    metadata.create_all(engine)
     app = Flask(__name__)
 
     @app.get("/healthz")
@@ -33,3 +32,10 @@ def create_app() -> Flask:
         return "ok"
 
     return app
+
+
+def create_table(url: str) -> None:
+    """Made once by the bench before gunicorn starts (workers racing to create it would fail)."""
+    engine = create_engine(url)
+    metadata.create_all(engine)
+    engine.dispose()

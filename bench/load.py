@@ -16,10 +16,12 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from bare import create_table as bare_table
 from harness import (
     OPTION,
     QUESTION_KEY,
     Browser,
+    Reply,
     app_env,
     choose_language,
     database,
@@ -59,7 +61,12 @@ class Phase:
 
     async def call(self, coro):
         self.stats.requests += 1
-        return await coro
+        try:
+            return await coro
+        except (OSError, IndexError, AssertionError, asyncio.IncompleteReadError) as error:
+            # A refused or reset connection is an error of the run, not a crash of the script.
+            self.stats.errors[f"connection {type(error).__name__}"] += 1
+            return Reply(0, "", "")
 
     async def run(self, workers) -> Stats:
         started = time.monotonic()
@@ -100,10 +107,15 @@ async def questionnaire_client(phase: Phase, browser: Browser, n: int) -> None:
     done = 0
     while phase.running():
         token = await phase.call(choose_language(browser))
+        if not isinstance(token, str):
+            continue
         nonce = f"bench-{n}-{done}-{time.monotonic_ns()}"
         position = 1
         while phase.running():  # at the deadline a half-answered draft is simply left
             page = await phase.call(browser.get(f"/svar/{position}"))
+            if page.status != 200:
+                phase.stats.errors[f"page {page.status}"] += 1
+                break
             key = QUESTION_KEY.search(page.text).group(1)
             form = {"csrf_token": token, "question": key, "action": "next"}
             if 'name="text"' in page.text:
@@ -170,6 +182,7 @@ def stored_exactly_once(url: str, acknowledged: list[str], unacknowledged: list[
 async def bench_engine(engine: str, levels: list[int], seconds: float, cap: int) -> bool:
     with database(engine) as (url, tmp, _cluster):
         codes = seed(url, max(levels))
+        bare_table(url)
         env = app_env(url, tmp)
         print(f"\n== {engine} (gunicorn, 2 sync workers, clients over fresh connections) ==")
         bare = start_server("bench.bare:create_app()", env, tmp)
