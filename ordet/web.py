@@ -59,13 +59,12 @@ def _pictogram_svg(name: str) -> str:
 
 
 def init_web(app: Flask) -> None:
-    from .answering.views import bp as answering_bp
-    from .kiosk.views import bp as kiosk_bp
-    from .pages import bp as pages_bp
-
     from .answering.channels import register
+    from .answering.views import bp as answering_bp
     from .auth import login  # noqa: F401  (registers the user loader)
     from .kiosk.channel import KioskChannel
+    from .kiosk.views import bp as kiosk_bp
+    from .pages import bp as pages_bp
 
     for blueprint in (pages_bp, kiosk_bp, answering_bp):
         app.register_blueprint(blueprint)
