@@ -21,6 +21,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.setdefault(
         "SQLALCHEMY_DATABASE_URI", f"sqlite:///{os.path.join(app.instance_path, 'ordet.sqlite')}"
     )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config.engine_options(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.local_secret_key(app.instance_path)
 

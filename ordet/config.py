@@ -2,8 +2,11 @@
 
 import os
 import secrets
+import sqlite3
 from pathlib import Path
 
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 TRANSLATIONS = str(Path(__file__).resolve().parent.parent / "translations")
 
@@ -13,7 +16,16 @@ class DefaultConfig:
     BABEL_TRANSLATION_DIRECTORIES = TRANSLATIONS
     BABEL_DEFAULT_TIMEZONE = "Europe/Copenhagen"
     LANGUAGES = ("da", "en")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Per gunicorn worker (sync workers use one connection at a time; the rest is headroom for
+    # the mail worker and CLI). PostgreSQL's max_connections must exceed
+    # servers × workers × (pool size + overflow).
+    DB_POOL_SIZE = 5
+    DB_MAX_OVERFLOW = 5
+    DB_POOL_RECYCLE = 1800
+    # SQLite: how long a writer waits for another writer before giving up (seconds).
+    SQLITE_BUSY_TIMEOUT = 30.0
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+    PROXY_FIX = 0
     # Kiosk forms are tiny; anything larger is malformed or hostile.
     MAX_CONTENT_LENGTH = 64 * 1024
     MAX_FORM_PARTS = 200
@@ -42,6 +54,7 @@ class DefaultConfig:
     ACCESSIBILITY_STATEMENT_URL = "/tilgaengelighed"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    KIOSK_ENROL_RATE_LIMIT = "10 per minute"
 
 
 ENV_SETTINGS = {
@@ -52,12 +65,23 @@ ENV_SETTINGS = {
     "ORDET_PUBLIC_URL": "PUBLIC_URL",
     "ORDET_REDIS_URL": "RATELIMIT_STORAGE_URI",
     "ORDET_ACCESSIBILITY_STATEMENT_URL": "ACCESSIBILITY_STATEMENT_URL",
+    "ORDET_KIOSK_ENROL_RATE_LIMIT": "KIOSK_ENROL_RATE_LIMIT",
+}
+INT_SETTINGS = {
+    "ORDET_PROXY_FIX": "PROXY_FIX",
+    "ORDET_DB_POOL_SIZE": "DB_POOL_SIZE",
+    "ORDET_DB_MAX_OVERFLOW": "DB_MAX_OVERFLOW",
 }
 
 
-def from_environment() -> dict[str, str]:
+def from_environment() -> dict[str, str | int | bool]:
     """Settings given as ``ORDET_*`` variables, under their Flask names."""
-    found = {name: os.environ[var] for var, name in ENV_SETTINGS.items() if os.environ.get(var)}
+    found: dict[str, str | int | bool] = {
+        name: os.environ[var] for var, name in ENV_SETTINGS.items() if os.environ.get(var)
+    }
+    found.update(
+        {name: int(os.environ[var]) for var, name in INT_SETTINGS.items() if os.environ.get(var)}
+    )
     if os.environ.get("ORDET_SESSION_COOKIE_SECURE"):
         found["SESSION_COOKIE_SECURE"] = os.environ["ORDET_SESSION_COOKIE_SECURE"] == "1"
     return found
@@ -74,3 +98,31 @@ def local_secret_key(instance_path: str) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def engine_options(config: dict) -> dict:
+    """Connection pool settings for the configured database, unless the config gives its own."""
+    options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    url = str(config.get("SQLALCHEMY_DATABASE_URI", ""))
+    options.setdefault("pool_pre_ping", True)  # a restarted database costs one retry, not a 500
+    if url.startswith("postgresql"):
+        options.setdefault("pool_size", config["DB_POOL_SIZE"])
+        options.setdefault("max_overflow", config["DB_MAX_OVERFLOW"])
+        options.setdefault("pool_recycle", config["DB_POOL_RECYCLE"])
+    elif url.startswith("sqlite") and ":memory:" not in url and url not in ("sqlite://", "sqlite:"):
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("timeout", config["SQLITE_BUSY_TIMEOUT"])
+        options["connect_args"] = connect_args
+    return options
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
+    """WAL: readers go on while one writer writes, and a writer waits (busy timeout) for another."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+    finally:
+        cursor.close()

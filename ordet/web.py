@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
+from .security_headers import init_serving
 
 PICTOGRAMS = Path(__file__).parent / "templates" / "pictograms"
 
@@ -41,15 +42,20 @@ def current_language() -> str:
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
-@cache
 def pictogram(name: str | None) -> Markup:
     """Inline SVG for a pictogram the project draws; names come from validated files only."""
     if not name:
         return Markup("")
+    return Markup(_pictogram_svg(name))  # noqa: S704 (our own files, not user input)
+
+
+@cache
+def _pictogram_svg(name: str) -> str:
+    # Read once per worker: a question page draws several, and they change only on deploy.
     path = PICTOGRAMS / f"{name}.svg"
     if path.parent != PICTOGRAMS or not path.exists():
-        return Markup("")
-    return Markup(path.read_text("utf-8"))  # noqa: S704 (our own files, not user input)
+        return ""
+    return path.read_text("utf-8")
 
 
 def init_web(app: Flask) -> None:
@@ -72,6 +78,7 @@ def init_web(app: Flask) -> None:
     init_admin(app)
     register(KioskChannel())
     register(LinkChannel())
+    init_serving(app)
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(

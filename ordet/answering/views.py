@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..questionnaires import get as get_questionnaire
 from ..rounds.models import Round
-from . import services
+from . import services, unavailable
 from . import session as respondent_session
 from .channels import ChannelRefusal, channel_for
 
@@ -134,3 +134,6 @@ def thanks():
     return render_template(
         channel.thanks_template(), seconds=current_app.config["KIOSK_THANKS_SECONDS"]
     )
+
+
+unavailable.install(bp)

@@ -90,7 +90,7 @@ def _close_current_draft() -> None:
 
 
 @bp.route("/tilmeld", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit(lambda: current_app.config["KIOSK_ENROL_RATE_LIMIT"], methods=["POST"])
 def enrol():
     form = EnrolForm(code=request.args.get("kode", ""))
     if form.validate_on_submit():

@@ -1,0 +1,210 @@
+"""Shared bench plumbing: databases, gunicorn servers on 127.0.0.1, and a small async HTTP client.
+
+Everything here runs against 127.0.0.1 only and cleans up what it started.
+"""
+
+import asyncio
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests import postgres  # noqa: E402  (the suite's throwaway cluster)
+
+HOST = "127.0.0.1"
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+QUESTION_KEY = re.compile(r'name="question" value="([^"]+)"')
+OPTION = re.compile(r'name="value" id="opt-[^"]+" value="([^"]+)"')
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def database(engine: str):
+    """A fresh, empty database URL for ``engine`` ("sqlite" or "postgresql")."""
+    with tempfile.TemporaryDirectory(prefix=f"ordet-bench-{engine}-") as tmp:
+        if engine == "sqlite":
+            yield f"sqlite:///{tmp}/bench.sqlite", Path(tmp), None
+            return
+        cluster = postgres.Cluster().start()
+        try:
+            yield cluster.url, Path(tmp), cluster
+        finally:
+            cluster.stop()
+
+
+def app_env(url: str, tmp: Path, **extra: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "ORDET_DATABASE_URL": url,
+        "ORDET_SECRET_KEY": "bench-secret-not-for-production",
+        "ORDET_KIOSK_ENROL_RATE_LIMIT": "100000 per minute",
+        "ORDET_ACCESS_LOG": str(tmp / "access.log"),
+        **extra,
+    }
+
+
+def seed(url: str, kiosks: int) -> list[str]:
+    """Schema, one open round with ``kiosks`` tilbud, and one enrolment code per tilbud."""
+    from ordet import create_app
+    from ordet.extensions import db
+    from ordet.kiosk.services import create_enrolment_code
+    from tests.factories import make_round, make_specialomraade, make_tilbud
+
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        db.create_all()
+        area = make_specialomraade(name="Bench")
+        units = [make_tilbud(area, name=f"Bench {i}") for i in range(kiosks)]
+        make_round(units)
+        codes = [create_enrolment_code(unit, date.today(), days=1) for unit in units]
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return codes
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    port: int
+    pidfile: Path
+
+    def worker_pids(self) -> list[int]:
+        found = subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True
+        )
+        return [int(pid) for pid in found.stdout.split()]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)  # only the master we started, by its pid
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def start_server(app_spec: str, env: dict[str, str], tmp: Path, workers: int = 2) -> Server:
+    """gunicorn with the project's gunicorn.conf.py, ``workers`` sync workers, on a free port."""
+    port = free_port()
+    pidfile = tmp / f"gunicorn-{port}.pid"
+    process = subprocess.Popen(
+        [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), "-w", str(workers),
+         "-b", f"{HOST}:{port}", "--pid", str(pidfile), app_spec],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp / "gunicorn.err", "ab"),  # noqa: SIM115
+    )
+    server = Server(process, port, pidfile)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://{HOST}:{port}/healthz", timeout=1).close()  # noqa: S310
+            while len(server.worker_pids()) < workers:
+                time.sleep(0.05)
+            return server
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError((tmp / "gunicorn.err").read_text()[-2000:]) from None
+            time.sleep(0.1)
+    server.stop()
+    raise RuntimeError("gunicorn did not start")
+
+
+@dataclass
+class Reply:
+    status: int
+    location: str
+    text: str
+
+
+@dataclass
+class Browser:
+    """One simulated tablet: its cookies, and requests over fresh connections (sync workers
+    close each connection, as they do behind nginx)."""
+
+    port: int
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    async def request(self, method: str, path: str, form: dict | None = None) -> Reply:
+        reader, writer = await asyncio.open_connection(HOST, self.port)
+        body = urlencode(form).encode() if form is not None else b""
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}:{self.port}", "Connection: close"]
+        if self.cookies:
+            lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        if form is not None:
+            lines += ["Content-Type: application/x-www-form-urlencoded",
+                      f"Content-Length: {len(body)}"]
+        writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
+        data = await reader.read()
+        writer.close()
+        head, _, content = data.partition(b"\r\n\r\n")
+        header_lines = head.decode("latin-1").split("\r\n")
+        status = int(header_lines[0].split()[1])
+        location = ""
+        for line in header_lines[1:]:
+            name, _, value = line.partition(":")
+            if name.lower() == "location":
+                location = value.strip()
+            elif name.lower() == "set-cookie":
+                key, _, rest = value.strip().partition("=")
+                cookie_value = rest.split(";", 1)[0]
+                if "expires=thu, 01 jan 1970" in value.lower() or not cookie_value:
+                    self.cookies.pop(key, None)
+                else:
+                    self.cookies[key] = cookie_value
+        return Reply(status, location, content.decode("utf-8", "replace"))
+
+    async def get(self, path: str) -> Reply:
+        return await self.request("GET", path)
+
+    async def post(self, path: str, form: dict) -> Reply:
+        return await self.request("POST", path, form)
+
+
+async def enrol(browser: Browser, code: str) -> None:
+    page = await browser.get("/kiosk/tilmeld")
+    reply = await browser.post(
+        "/kiosk/tilmeld", {"code": code, "label": "bench", "csrf_token": csrf(page.text)}
+    )
+    assert reply.status == 302, (reply.status, reply.text[:300])
+
+
+async def choose_language(browser: Browser) -> str:
+    """Start a new person on the tablet; returns the CSRF token of the session."""
+    page = await browser.get("/kiosk/sprog")
+    token = csrf(page.text)
+    reply = await browser.post("/kiosk/sprog", {"lang": "da", "csrf_token": token})
+    assert reply.status == 302 and reply.location.endswith("/svar/intro"), reply.status
+    return token
+
+
+def csrf(html: str) -> str:
+    match = CSRF.search(html)
+    assert match, html[:500]
+    return match.group(1)
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]

@@ -1,0 +1,245 @@
+"""Load test: simulated kiosks answering whole questionnaires through gunicorn, on SQLite and
+PostgreSQL, against a bare Flask insert handler served the same way. 127.0.0.1 only.
+
+    .venv/bin/python bench/load.py                     # both engines, 10/50/200 clients
+    .venv/bin/python bench/load.py --engines sqlite --clients 10,200 --seconds 5
+
+Prints, per engine and concurrency: requests/s and p50/p99 of the bare insert, of a screen save
+(POST of one answer) and of a whole questionnaire (complete responses/s, save and submit
+latency), the ratios against the bare handler, then checks that every acknowledged submit is
+stored exactly once.
+"""
+
+import argparse
+import asyncio
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from bare import create_table as bare_table
+from harness import (
+    OPTION,
+    QUESTION_KEY,
+    Browser,
+    Reply,
+    app_env,
+    choose_language,
+    database,
+    enrol,
+    percentile,
+    seed,
+    start_server,
+)
+
+
+@dataclass
+class Stats:
+    ok: int = 0
+    errors: Counter = field(default_factory=Counter)
+    latency: dict[str, list[float]] = field(default_factory=lambda: {"save": [], "submit": []})
+    completed: list[str] = field(default_factory=list)
+    unacknowledged: list[str] = field(default_factory=list)
+    requests: int = 0
+    elapsed: float = 0.0
+
+    def timed(self, kind: str, seconds: float) -> None:
+        self.latency.setdefault(kind, []).append(seconds)
+
+    def summary(self, kind: str) -> str:
+        values = self.latency.get(kind, [])
+        return (f"{len(values) / self.elapsed:8.1f}/s  p50 {percentile(values, .5) * 1000:6.1f} ms"
+                f"  p99 {percentile(values, .99) * 1000:6.1f} ms")
+
+
+class Phase:
+    def __init__(self, seconds: float, max_requests: int):
+        self.seconds, self.max_requests = seconds, max_requests
+        self.stats = Stats()
+
+    def running(self) -> bool:
+        return time.monotonic() < self.deadline and self.stats.requests < self.max_requests
+
+    async def call(self, coro):
+        self.stats.requests += 1
+        try:
+            return await coro
+        except (OSError, IndexError, AssertionError, asyncio.IncompleteReadError) as error:
+            # A refused or reset connection is an error of the run, not a crash of the script.
+            self.stats.errors[f"connection {type(error).__name__}"] += 1
+            return Reply(0, "", "")
+
+    async def run(self, workers) -> Stats:
+        started = time.monotonic()
+        self.deadline = started + self.seconds
+        await asyncio.gather(*workers)
+        self.stats.elapsed = time.monotonic() - started
+        return self.stats
+
+
+async def bare_client(phase: Phase, browser: Browser, n: int) -> None:
+    i = 0
+    while phase.running():
+        t0 = time.perf_counter()
+        reply = await phase.call(browser.post("/insert", {"value": f"{n}-{i}"}))
+        if reply.status == 200:
+            phase.stats.timed("insert", time.perf_counter() - t0)
+        else:
+            phase.stats.errors[f"insert {reply.status}"] += 1
+        i += 1
+
+
+async def save_client(phase: Phase, browser: Browser, token: str, key: str, values) -> None:
+    """The same screen saved again and again: one answer stored and committed per request."""
+    i = 0
+    while phase.running():
+        form = {"csrf_token": token, "question": key, "value": values[i % 2], "action": "next"}
+        t0 = time.perf_counter()
+        reply = await phase.call(browser.post("/svar/1", form))
+        if reply.status == 302:
+            phase.stats.timed("save", time.perf_counter() - t0)
+        else:
+            phase.stats.errors[f"save {reply.status}"] += 1
+        i += 1
+
+
+async def questionnaire_client(phase: Phase, browser: Browser, n: int) -> None:
+    """Whole questionnaires: language, every screen (GET then POST), submit."""
+    done = 0
+    while phase.running():
+        token = await phase.call(choose_language(browser))
+        if not isinstance(token, str):
+            continue
+        nonce = f"bench-{n}-{done}-{time.monotonic_ns()}"
+        position = 1
+        while phase.running():  # at the deadline a half-answered draft is simply left
+            page = await phase.call(browser.get(f"/svar/{position}"))
+            if page.status != 200:
+                phase.stats.errors[f"page {page.status}"] += 1
+                break
+            key = QUESTION_KEY.search(page.text).group(1)
+            form = {"csrf_token": token, "question": key, "action": "next"}
+            if 'name="text"' in page.text:
+                form["text"] = nonce if key == "andet" else "bench"
+            else:
+                form["value"] = OPTION.search(page.text).group(1)
+            t0 = time.perf_counter()
+            reply = await phase.call(browser.post(f"/svar/{position}", form))
+            took = time.perf_counter() - t0
+            if reply.status != 302:
+                phase.stats.errors[f"screen {reply.status}"] += 1
+                if key == "andet" or "tak" in reply.location:
+                    phase.stats.unacknowledged.append(nonce)
+                break
+            if reply.location.endswith("/svar/tak"):
+                phase.stats.timed("submit", took)
+                phase.stats.completed.append(nonce)
+                done += 1
+                break
+            phase.stats.timed("save", took)
+            position += 1
+
+
+async def prepare_kiosks(port: int, codes: list[str]) -> list[Browser]:
+    browsers = [Browser(port) for _ in codes]
+    for start in range(0, len(codes), 20):
+        await asyncio.gather(*(enrol(b, c) for b, c in zip(browsers[start:start + 20],
+                                                          codes[start:start + 20], strict=True)))
+    return browsers
+
+
+async def save_setup(browser: Browser):
+    token = await choose_language(browser)
+    page = await browser.get("/svar/1")
+    values = OPTION.findall(page.text)[:2]
+    return token, QUESTION_KEY.search(page.text).group(1), values
+
+
+def stored_exactly_once(url: str, acknowledged: list[str], unacknowledged: list[str]) -> bool:
+    from ordet import create_app
+    from ordet.answering.models import COMPLETE, Answer, Response
+    from ordet.extensions import db
+
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        stored = Counter(db.session.scalars(
+            db.select(Answer.value).join(Response)
+            .where(Response.status == COMPLETE, Answer.question_key == "andet")
+        ))
+        complete = db.session.scalar(
+            db.select(db.func.count()).select_from(Response).where(Response.status == COMPLETE)
+        )
+        db.session.remove()
+        db.engine.dispose()
+    missing = [n for n in acknowledged if stored[n] == 0]
+    duplicated = [n for n, count in stored.items() if count > 1]
+    unexplained = complete - len(acknowledged) - sum(stored[n] for n in unacknowledged)
+    print(f"  exactly-once: {len(acknowledged)} acknowledged submits, {complete} complete "
+          f"responses stored; missing {len(missing)}, duplicated {len(duplicated)}, "
+          f"stored without acknowledgement {unexplained + sum(stored[n] for n in unacknowledged)}")
+    return not missing and not duplicated and unexplained == 0
+
+
+async def bench_engine(engine: str, levels: list[int], seconds: float, cap: int) -> bool:
+    with database(engine) as (url, tmp, _cluster):
+        codes = seed(url, max(levels))
+        bare_table(url)
+        env = app_env(url, tmp)
+        print(f"\n== {engine} (gunicorn, 2 sync workers, clients over fresh connections) ==")
+        bare = start_server("bench.bare:create_app()", env, tmp)
+        baseline = {}
+        try:
+            for n in levels:
+                phase = Phase(seconds, cap)
+                browsers = [Browser(bare.port) for _ in range(n)]
+                stats = await phase.run([bare_client(phase, b, i) for i, b in enumerate(browsers)])
+                baseline[n] = len(stats.latency["insert"]) / stats.elapsed
+                print(f"  bare insert   {n:4d} clients: {stats.summary('insert')}"
+                      f"  errors {sum(stats.errors.values())}")
+        finally:
+            bare.stop()
+        server = start_server("ordet:create_app()", env, tmp)
+        acknowledged, unacknowledged, clean = [], [], True
+        try:
+            kiosks = await prepare_kiosks(server.port, codes)
+            for n in levels:
+                setups = await asyncio.gather(*(save_setup(b) for b in kiosks[:n]))
+                phase = Phase(seconds, cap)
+                stats = await phase.run([save_client(phase, b, *s)
+                                         for b, s in zip(kiosks[:n], setups, strict=True)])
+                rate = len(stats.latency["save"]) / stats.elapsed
+                print(f"  screen save   {n:4d} clients: {stats.summary('save')}  errors "
+                      f"{sum(stats.errors.values())}  ratio {rate / baseline[n]:.2f}")
+                phase = Phase(seconds, cap)
+                stats = await phase.run([questionnaire_client(phase, b, i)
+                                         for i, b in enumerate(kiosks[:n])])
+                acknowledged += stats.completed
+                unacknowledged += stats.unacknowledged
+                clean &= not stats.errors
+                requests_rate = stats.requests / stats.elapsed
+                print(f"  questionnaire {n:4d} clients: {len(stats.completed) / stats.elapsed:6.1f}"
+                      f" complete responses/s, {requests_rate:7.1f} requests/s "
+                      f"(ratio {requests_rate / baseline[n]:.2f}), errors {dict(stats.errors)}")
+                print(f"      save   {stats.summary('save')}")
+                print(f"      submit {stats.summary('submit')}")
+        finally:
+            server.stop()
+        return stored_exactly_once(url, acknowledged, unacknowledged) and clean
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--clients", default="10,50,200", help="concurrency levels")
+    parser.add_argument("--seconds", type=float, default=6.0, help="per phase")
+    parser.add_argument("--max-requests", type=int, default=200_000, help="per phase")
+    args = parser.parse_args()
+    levels = [int(n) for n in args.clients.split(",")]
+    ok = True
+    for engine in args.engines.split(","):
+        ok &= asyncio.run(bench_engine(engine, levels, args.seconds, args.max_requests))
+    print("\nRESULT:", "OK — no errors, every response stored exactly once" if ok else "FAILED")
+    raise SystemExit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,87 @@
+"""Production serving: security headers, the reverse proxy, cache-friendly static files, and
+refusal of NUL characters (PostgreSQL cannot store them; they would otherwise become a 503).
+
+``init_serving(app)`` is called once from ``web.init_web``.
+"""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from flask import Flask, Response, abort, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# The app reads none of these; denying them means a compromised page cannot either.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+HSTS = "max-age=31536000; includeSubDomains"
+STATIC_MAX_AGE = 365 * 24 * 3600
+
+HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    # Token pages (kiosk enrolment, personal links, password reset) must never leak their
+    # address to another site; "no-referrer" everywhere is simpler than a list of them.
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": PERMISSIONS_POLICY,
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def init_serving(app: Flask) -> None:
+    """Trust the proxy's headers if configured, add headers, and version static URLs."""
+    proxies = int(app.config.get("PROXY_FIX") or 0)
+    if proxies:
+        # Exactly as many hops as the operator says; more would let a client spoof its address.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
+    static_folder = Path(app.static_folder or "")
+
+    @app.url_defaults
+    def versioned_static(endpoint: str, values: dict) -> None:
+        # ``?v=<content hash>``: a changed file gets a new URL, so its cache can last a year.
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            digest = static_digest(static_folder / values["filename"])
+            if digest:
+                values["v"] = digest
+
+    app.before_request(refuse_nul_characters)
+    app.after_request(add_security_headers)
+
+
+def refuse_nul_characters() -> None:
+    """No form or URL value has a reason to hold NUL, and PostgreSQL refuses to store it."""
+    for values in (request.args, request.form if request.method == "POST" else {}):
+        for value in values.values():
+            if "\x00" in value:
+                abort(400)
+
+
+def add_security_headers(response: Response) -> Response:
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.is_secure:
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
+        # Unversioned requests keep Flask's revalidate-with-ETag default.
+        response.headers["Cache-Control"] = f"public, max-age={STATIC_MAX_AGE}, immutable"
+    return response
+
+
+def static_digest(path: Path) -> str | None:
+    """First 12 hex digits of the file's SHA-256, or None for a missing file."""
+    try:
+        return _digest(path, path.stat().st_mtime_ns)
+    except OSError:
+        return None
+
+
+@cache
+def _digest(path: Path, mtime_ns: int) -> str:
+    # Keyed on the mtime too, so an edited file gets a new URL without a restart.
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:12]
