@@ -47,6 +47,7 @@ def axe_problems(page, respondent: bool) -> list[str]:
 # Every visible thing a finger can hit. A radio or checkbox counts by its label, which is the
 # target a borger taps (WCAG 2.5.5's "equivalent control on the same page").
 _FOCUS_JS = (JS / "focus_problem.js").read_text("utf-8")
+_WIDE_JS = (JS / "too_wide.js").read_text("utf-8")
 _TARGETS_JS = (JS / "small_targets.js").read_text("utf-8")
 
 
@@ -66,7 +67,10 @@ def low_contrast_pictograms(page) -> list[str]:
 def horizontal_scroll(page) -> list[str]:
     width = page.viewport_size["width"]
     scroll = page.evaluate("document.documentElement.scrollWidth")
-    return [] if scroll <= width else [f"scrollWidth {scroll} > viewport {width}"]
+    if scroll <= width:
+        return []
+    wide = page.evaluate(_WIDE_JS, width)
+    return [f"scrollWidth {scroll} > viewport {width}; too wide: {', '.join(wide)}"]
 
 
 def csp_habits(html: str) -> list[str]:
