@@ -36,9 +36,8 @@ def index():
 @bp.get("/tilgaengelighed")
 def accessibility():
     """The tilgængelighedserklæring, in the structure of Digitaliseringsstyrelsen's template."""
-    settings = {
-        key: current_app.config.get(key, value) for key, value in STATEMENT_DEFAULTS.items()
-    }
+    config = current_app.config
+    settings = {key.lower(): config.get(key, value) for key, value in STATEMENT_DEFAULTS.items()}
     return render_template("accessibility.html", **settings)
 
 

@@ -54,7 +54,6 @@ def walk(walker: Walker, on_screen: Callable[[str], None], language: str = "da")
         names.append(name)
         on_screen(name)
 
-    page = walker.page
     walker.goto("/kiosk/")
     seen("start")
     walker.hit("a.button.primary")
@@ -62,6 +61,18 @@ def walk(walker: Walker, on_screen: Callable[[str], None], language: str = "da")
     walker.hit(f"button[name=lang][value={language}]")
     seen("intro")
     walker.hit(".intro a.button.primary")
+    return names + answer_all(walker, on_screen)
+
+
+def answer_all(walker: Walker, on_screen: Callable[[str], None]) -> list[str]:
+    """From the first question to the thank-you screen, answering each question."""
+    names = []
+
+    def seen(name: str) -> None:
+        names.append(name)
+        on_screen(name)
+
+    page = walker.page
     while True:
         position = int(re.search(r"/svar/(\d+)", page.url).group(1))
         key = page.input_value("input[name=question]")
