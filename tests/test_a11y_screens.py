@@ -137,6 +137,8 @@ def test_smileys_differ_in_shape_and_word_not_only_colour(respondent_screens):
 
 def test_every_page_is_valid_html(respondent_screens):
     if not checks.VNU_JAR.exists():
+        if checks.REQUIRE_BROWSER:
+            pytest.fail(f"ORDET_REQUIRE_BROWSER=1 but {checks.VNU_JAR} is missing")
         pytest.skip(f"{checks.VNU_JAR} missing (`make test` installs vnu-jar)")
     errors = checks.vnu_errors(respondent_screens)
     assert not errors, "\n".join(f"{name}: {e}" for name, found in errors.items() for e in found)
