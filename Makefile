@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d translations
+	$(BIN)/pybabel compile --use-fuzzy -q -d translations
 
 run: install
 	$(FLASK) db upgrade
