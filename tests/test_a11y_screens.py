@@ -78,10 +78,11 @@ def _audit(walker: Walker, name: str) -> checks.Screen:
 def _focus_after_change(page) -> list[str]:
     if not page.locator("[data-autofocus]").count():
         return []
-    if page.evaluate("document.activeElement.matches('[data-autofocus]')"):
-        return []
-    tag = page.evaluate("document.activeElement.tagName")
-    return [f"focus is on {tag}, not on the question/heading"]
+    if not page.evaluate("document.activeElement.matches('[data-autofocus]')"):
+        tag = page.evaluate("document.activeElement.tagName")
+        return [f"focus is on {tag}, not on the question/heading"]
+    problem = checks.focus_problem(page)
+    return [problem] if problem else []
 
 
 def _failures(screens, kind: str) -> str:
