@@ -79,12 +79,6 @@ class LiveServer:
             value = kiosk_services.cookie_value(self.app.config["SECRET_KEY"], device, secret)
         return {"name": COOKIE_NAME, "value": value, "url": self.url}
 
-    def session_cookie(self, data: dict) -> dict:
-        """A signed Flask session cookie holding ``data`` (e.g. a logged-in staff member)."""
-        serializer = self.app.session_interface.get_signing_serializer(self.app)
-        name = self.app.config["SESSION_COOKIE_NAME"]
-        return {"name": name, "value": serializer.dumps(data), "url": self.url}
-
 
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
