@@ -11,6 +11,7 @@ from ordet import create_app
 from ordet.extensions import db, limiter
 
 from . import postgres
+from .browser import _playwright_browser, browser, live_server, new_context  # noqa: F401
 
 REQUIRE_POSTGRES = os.environ.get("ORDET_REQUIRE_POSTGRES") == "1"
 ENGINES = ["sqlite", "postgresql"]

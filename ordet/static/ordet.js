@@ -28,12 +28,15 @@
       if (audio || voiceFor() || window.ordetForceSpeech) button.hidden = false;
     });
   }
+  var player = null;
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-speak]");
     if (!button) return;
     var audio = button.getAttribute("data-audio");
     if (audio) {
-      var player = new Audio(audio);
+      // One recording at a time: a second tap starts it again from the beginning.
+      if (player) player.pause();
+      player = new Audio(audio);
       player.play();
       return;
     }
