@@ -9,7 +9,7 @@ from .extensions import db
 
 
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo, list_rounds, close_drafts):
+    for command in (seed_demo, list_rounds, close_drafts, recount):
         app.cli.add_command(command)
 
 
@@ -55,3 +55,13 @@ def close_drafts() -> None:
     closed = close_stale_drafts(date.today())
     db.session.commit()
     click.echo(f"Closed {closed} drafts.")
+
+
+@click.command("recount")
+def recount() -> None:
+    """Rebuild the result counts from the raw answers (reconciliation)."""
+    from .results.counts import recount as rebuild
+
+    rows = rebuild()
+    db.session.commit()
+    click.echo(f"Recounted: {rows} count rows.")

@@ -87,6 +87,11 @@ def seed(secret_key: str, today: date, responses: int = 0) -> DemoSummary:
     summary.users = _users(organisation)
     if responses:
         summary.responses_added = synthetic_responses(rounds, tilbud, responses)
+        if summary.responses_added:
+            # Bulk inserts bypass submit(), so the result counts are rebuilt from the answers.
+            from .results.counts import recount
+
+            recount([round_.id for round_ in rounds])
     db.session.flush()
     return summary
 

@@ -6,17 +6,20 @@ from .auth.models import Grant, User
 from .kiosk.models import Device, EnrolmentCode
 from .mail import OutboxMessage
 from .org.models import Organisation, Specialomraade, Tilbud
+from .results.models import CommentRedaction, ResultCount
 from .rounds.models import Round, RoundQuestionnaire, RoundTilbud
 
 __all__ = [
     "Answer",
     "AuditEvent",
+    "CommentRedaction",
     "Device",
     "EnrolmentCode",
     "Grant",
     "Organisation",
     "OutboxMessage",
     "Response",
+    "ResultCount",
     "Round",
     "RoundQuestionnaire",
     "RoundTilbud",

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from ..extensions import db
 from ..org.models import Tilbud
 from ..questionnaires.model import Question, Questionnaire
+from ..results.counts import add_response
 from ..rounds.models import Round
 from ..security import hash_secret
 from .models import COMPLETE, DRAFT, PARTIAL, Answer, Response
@@ -117,6 +118,7 @@ def submit(response: Response, today: date) -> None:
     response.answered_on = today
     response.draft_key_hash = None
     db.session.flush()
+    add_response(response)
 
 
 def abandon(response: Response) -> None:
@@ -126,6 +128,8 @@ def abandon(response: Response) -> None:
     if response.answers:
         response.status = PARTIAL
         response.draft_key_hash = None
+        db.session.flush()
+        add_response(response)
     else:
         db.session.delete(response)
     db.session.flush()
