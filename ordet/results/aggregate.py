@@ -194,7 +194,7 @@ def _themes(results: RoundResults) -> None:
                     forced.add(node)
         for node, stats in cells.items():
             # The people behind a theme number at least its best-answered question.
-            stats.n = max((results.questions.get(k, {}).get(node, Stats()).n for k in keys))
+            stats.n = max(results.questions.get(k, {}).get(node, Stats()).n for k in keys)
         _hide(results.tree, cells, results.threshold, forced)
         results.themes[theme] = cells
 
