@@ -9,7 +9,7 @@ from .extensions import db
 
 
 def register_commands(app: Flask) -> None:
-    for command in (seed_demo, list_rounds, close_drafts, recount):
+    for command in (seed_demo, list_rounds, close_drafts, recount, export_results):
         app.cli.add_command(command)
 
 
@@ -65,3 +65,17 @@ def recount() -> None:
     rows = rebuild()
     db.session.commit()
     click.echo(f"Recounted: {rows} count rows.")
+
+
+@click.command("export-results")
+@click.option("--round", "slug", required=True, help="The round's slug (see list-rounds).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="FILE.xlsx")
+@click.option("--scope", "scope_email", default=None,
+              help="Export as this staff user (their scope); default: the whole organisation.")
+@click.option("--comments", is_flag=True, help="Include the comments sheet.")
+@click.option("--raw", "raw_data", is_flag=True, help="Include the raw-data sheets.")
+def export_results(slug: str, out: str, scope_email, comments: bool, raw_data: bool) -> None:
+    """Write the results workbook for a round."""
+    from .export.cli import run_export
+
+    run_export(slug, out, scope_email, comments, raw_data)

@@ -54,13 +54,14 @@ def init_web(app: Flask) -> None:
     from .answering.views import bp as answering_bp
     from .kiosk.views import bp as kiosk_bp
     from .pages import bp as pages_bp
+    from .export.views import bp as export_bp
     from .results.views import bp as results_bp
 
     from .answering.channels import register
     from .auth import login  # noqa: F401  (registers the user loader)
     from .kiosk.channel import KioskChannel
 
-    for blueprint in (pages_bp, kiosk_bp, answering_bp, results_bp):
+    for blueprint in (pages_bp, kiosk_bp, answering_bp, results_bp, export_bp):
         app.register_blueprint(blueprint)
     register(KioskChannel())
 

@@ -1,6 +1,6 @@
 """Staff results pages under /staff/resultater. Thin: pick, compute, render."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
