@@ -10,7 +10,6 @@ import pytest
 
 from ordet.audit import AuditEvent
 from ordet.auth.models import Grant, User
-from ordet.auth.scope import Scope
 from ordet.extensions import db
 from ordet.results.aggregate import round_results
 

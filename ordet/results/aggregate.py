@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, literal, select
 
 from ..extensions import db
 from ..org.models import Organisation
@@ -72,43 +72,45 @@ def questionnaire_of(round_: Round, variant: str) -> Questionnaire | None:
 
 
 def load_counts(
-    round_id: int, variant: str, tilbud_ids: Iterable[int]
-) -> list[tuple[int, str, str, str, int]]:
-    """(tilbud, question, value, assisted, n) summed over questionnaire versions."""
-    ids = list(tilbud_ids)
+    round_id: int, variant: str, tilbud_ids: Iterable[int], assisted: tuple[str, ...] | None
+) -> list[tuple[int, str, str, bool, int]]:
+    """(tilbud, question, value, in the assisted filter, n), summed over versions."""
+    chosen = case((ResultCount.assisted.in_(assisted), 1), else_=0) if assisted else literal(1)
     query = (
         select(
             ResultCount.tilbud_id,
             ResultCount.question_key,
             ResultCount.value,
-            ResultCount.assisted,
+            chosen,
             func.sum(ResultCount.count),
         )
         .where(
             ResultCount.round_id == round_id,
             ResultCount.questionnaire == variant,
-            ResultCount.tilbud_id.in_(ids),
+            ResultCount.tilbud_id.in_(list(tilbud_ids)),
         )
-        .group_by(
-            ResultCount.tilbud_id,
-            ResultCount.question_key,
-            ResultCount.value,
-            ResultCount.assisted,
-        )
+        .group_by(ResultCount.tilbud_id, ResultCount.question_key, ResultCount.value, chosen)
     )
-    return [tuple(row) for row in db.session.execute(query)]
+    return [(t, k, v, bool(c), int(n)) for t, k, v, c, n in db.session.execute(query)]
 
 
-def _add(stats: Stats, question: Question | None, value: str, n: int) -> None:
+OptionInfo = tuple[bool, bool, int | None] | None  # (special, positive, score)
+
+
+def _option_info(question: Question | None, value: str) -> OptionInfo:
+    option = question.option(value) if question else None
+    return None if option is None else (option.special, option.positive, option.score)
+
+
+def _add(stats: Stats, info: OptionInfo, value: str, n: int) -> None:
     stats.counts[value] = stats.counts.get(value, 0) + n
     stats.n += n
-    option = question.option(value) if question else None
-    if option is None or option.special:
+    if info is None or info[0]:
         return
     stats.scale_n += n
-    stats.positive += n if option.positive else 0
-    if option.score is not None:
-        stats.score_sum += option.score * n
+    stats.positive += n if info[1] else 0
+    if info[2] is not None:
+        stats.score_sum += info[2] * n
         stats.scored_n += n
 
 
@@ -152,23 +154,25 @@ def round_results(
         return None
     tree = org_tree(round_.organisation_id)
     threshold = db.session.get(Organisation, round_.organisation_id).anonymity_threshold
-    rows = load_counts(round_.id, variant, tree.tilbud_under(tree.root.key))
+    rows = load_counts(round_.id, variant, tree.tilbud_under(tree.root.key), assisted)
     chosen: dict[str, dict[NodeKey, Stats]] = defaultdict(dict)
     everyone: dict[str, dict[NodeKey, Stats]] = defaultdict(dict)
-    for tilbud_id, key, value, helped, n in rows:
-        question = questionnaire.question(key)
+    options: dict[tuple[str, str], OptionInfo] = {}
+    for tilbud_id, key, value, in_filter, n in rows:
+        if (key, value) not in options:
+            options[key, value] = _option_info(questionnaire.question(key), value)
+        info = options[key, value]
         node = ("tilbud", tilbud_id)
-        targets = [everyone]
-        if assisted is None or helped in assisted:
-            targets.append(chosen)
-        for target in targets:
-            _add(target[key].setdefault(node, Stats()), question, value, n)
+        if assisted is not None:  # the unfiltered group, for the filter's complement
+            _add(everyone[key].setdefault(node, Stats()), info, value, n)
+        if in_filter:
+            _add(chosen[key].setdefault(node, Stats()), info, value, n)
     results = RoundResults(round_, variant, questionnaire, tree, threshold, assisted, {}, {}, {})
-    for key in set(everyone):
+    for key in set(everyone) | set(chosen):
         cells = _roll_up(tree, chosen.get(key, {}))
         forced: set[NodeKey] = set()
         if assisted is not None:
-            total = _roll_up(tree, everyone[key])
+            total = _roll_up(tree, everyone.get(key, {}))
             forced = {k for k in cells if filtered_hidden(cells[k].n, total[k].n, threshold)}
         _hide(tree, cells, threshold, forced)
         if key == RESPONSES_KEY:
