@@ -58,6 +58,7 @@ class RoundResults:
     questions: dict[str, dict[NodeKey, Stats]]
     themes: dict[str, dict[NodeKey, Stats]]
     responses: dict[NodeKey, Stats]
+    previous: dict[str, "RoundResults"] | None = None  # filled once by previous_results
 
     def scale_questions(self) -> list[Question]:
         return [q for q in self.questionnaire.questions if q.has_scale]
@@ -224,6 +225,8 @@ def previous_round(round_: Round, variant: str, question_key: str) -> Round | No
 
 def previous_results(results: RoundResults) -> dict[str, RoundResults]:
     """For each question key and theme, the previous round's results (same filter), if any."""
+    if results.previous is not None:
+        return results.previous
     by_round: dict[int, RoundResults | None] = {}
     found: dict[str, RoundResults] = {}
     first_of_theme: dict[str, str] = {}
@@ -239,6 +242,7 @@ def previous_results(results: RoundResults) -> dict[str, RoundResults]:
     for theme, key in first_of_theme.items():
         if key in found:
             found[f"tema:{theme}"] = found[key]
+    results.previous = found
     return found
 
 
