@@ -158,3 +158,27 @@ def test_redacting_replaces_the_text_and_drops_the_original(client, world):
         data={"text": "x", "next": "/staff/", "csrf_token": csrf_from(page.text)},
     )
     assert missing.status_code == 404
+
+
+def test_page_and_export_hide_the_same_cells(client, world, runner, tmp_path):
+    import openpyxl
+
+    org, (area_a, _b), (big, small, other), round_, users = world
+    login(client, users["analyst"])
+    page = client.get(
+        "/staff/resultater/r25/borger/", query_string={"enhed": f"omraade:{area_a.slug}"}
+    )
+    assert "Hent Excel-fil" in page.text
+    rows = re.findall(r"<tr><th scope=\"row\"><a [^>]*>([^<]+)</a></th>(.*?)</tr>", page.text, re.S)
+    on_page = {name for name, cells in rows if "For få svar" in cells}
+    out = tmp_path / "r.xlsx"
+    assert (
+        runner.invoke(args=["export-results", "--round", "r25", "--out", str(out)]).exit_code == 0
+    )
+    sheet = openpyxl.load_workbook(out)["Temaer"]
+    in_export = {
+        r[2]
+        for r in sheet.iter_rows(min_row=2, values_only=True)
+        if r[1] == "Tilbud" and r[3] == "Område A" and r[4] == "Tryghed" and r[5] == "For få svar"
+    }
+    assert on_page == in_export == {"Stort tilbud", "Lille tilbud"}

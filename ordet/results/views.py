@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from ..audit import record_event
 from ..auth.access import current_scope, requires
-from ..auth.permissions import COMMENTS_READ, EXPORT_RESULTS, RESULTS_READ
+from ..auth.permissions import COMMENTS_READ, EXPORT_RAW, EXPORT_RESULTS, RESULTS_READ
 from ..extensions import db
 from . import queries
 from .comments import RedactionRefused, redact, shown_tilbud
@@ -57,6 +57,7 @@ def unit(slug: str, variant: str):
         unit_param=unit_param,
         may_comment=current_scope().can(COMMENTS_READ),
         may_export=current_scope().can(EXPORT_RESULTS),
+        may_raw=current_scope().can(EXPORT_RAW),
     )
 
 
