@@ -63,7 +63,8 @@ def text_cell(ws, value: str) -> WriteOnlyCell:
 def _cells(ws, row: list, formats: dict[int, str]) -> Iterator:
     for index, value in enumerate(row):
         if isinstance(value, str):
-            yield text_cell(ws, value)
+            # Plain strings are text already; only risky ones need a cell of their own.
+            yield text_cell(ws, value) if value.startswith(FORMULA_STARTS) else value
         elif isinstance(value, Formatted):
             cell = WriteOnlyCell(ws, value=value.value)
             cell.number_format = value.format

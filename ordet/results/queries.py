@@ -3,7 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select
 
 from ..answering.models import COMPLETE, PARTIAL, Answer, Response
 from ..extensions import db
@@ -53,7 +53,11 @@ def borgere_served(round_id: int, tilbud_select) -> dict[int, int | None]:
 
 
 def comments(
-    round_id: int, variant: str, tilbud_ids: Iterable[int], limit: int = 500
+    round_id: int,
+    variant: str,
+    tilbud_ids: Iterable[int],
+    limit: int = 500,
+    assisted: tuple[str, ...] | None = None,
 ) -> list[tuple[Answer, Response, bool]]:
     """Free-text answers, newest first: (answer, response, redacted)."""
     text_keys = {
@@ -63,6 +67,8 @@ def comments(
         for q in questionnaire.questions
         if q.is_text
     }
+    helped = func.coalesce(Response.assisted, "")
+    in_filter = helped.in_(assisted) if assisted is not None else literal(True)
     rows = db.session.execute(
         select(Answer, Response, CommentRedaction.answer_id)
         .join(Response, Response.id == Answer.response_id)
@@ -73,6 +79,7 @@ def comments(
             Response.status.in_((COMPLETE, PARTIAL)),
             Response.tilbud_id.in_(list(tilbud_ids)),
             Answer.question_key.in_(sorted(text_keys)),
+            in_filter,
         )
         .order_by(Response.answered_on.desc(), Answer.id.desc())
         .limit(limit)

@@ -67,7 +67,7 @@ def comments(slug: str, variant: str):
     choice = pick(slug, variant, request.args, current_scope(), COMMENTS_READ)
     visible = set(scope_tilbud_ids(current_scope(), COMMENTS_READ))
     tilbud_ids = shown_tilbud(choice.results, choice.unit, visible)
-    rows = queries.comments(choice.round.id, variant, tilbud_ids)
+    rows = queries.comments(choice.round.id, variant, tilbud_ids, assisted=choice.results.assisted)
     record_event(
         current_user.id,
         "comments.read",
