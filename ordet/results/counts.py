@@ -33,13 +33,25 @@ def text_keys() -> dict[tuple[str, int], frozenset[str]]:
     }
 
 
-def _upsert(rows: list[dict]):
-    dialect = sqlite if db.session.get_bind().dialect.name == "sqlite" else postgresql
-    statement = dialect.insert(ResultCount).values(rows)
-    return statement.on_conflict_do_update(
-        index_elements=list(KEY_COLUMNS),
-        set_={"count": ResultCount.count + statement.excluded["count"]},
-    )
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert():
+    """``INSERT ... ON CONFLICT DO UPDATE count = count + 1``, built once per dialect.
+
+    Run with a list of rows (executemany): the compiled statement is reused from call to call,
+    where a fresh multi-row VALUES would be compiled on every submit.
+    """
+    name = db.session.get_bind().dialect.name
+    if name not in _UPSERTS:
+        dialect = sqlite if name == "sqlite" else postgresql
+        table = ResultCount.__table__
+        statement = dialect.insert(table)
+        _UPSERTS[name] = statement.on_conflict_do_update(
+            index_elements=list(KEY_COLUMNS),
+            set_={"count": table.c.count + statement.excluded["count"]},
+        )
+    return _UPSERTS[name]
 
 
 def add_response(response: Response) -> None:
@@ -60,7 +72,7 @@ def add_response(response: Response) -> None:
     for answer in response.answers:
         value = TEXT_VALUE if answer.question_key in texts else answer.value
         rows.append({**base, "question_key": answer.question_key, "value": value})
-    db.session.execute(_upsert(rows))
+    db.session.connection().execute(_upsert(), rows)
 
 
 def _counted_value():
