@@ -12,7 +12,8 @@ def register_commands(app: Flask) -> None:
     from .auth.cli import create_user
     from .invitations.commands import purge, send_mail
 
-    for command in (seed_demo, list_rounds, close_drafts, create_user, send_mail, purge):
+    for command in (seed_demo, list_rounds, close_drafts, create_user, send_mail, purge, recount,
+                    export_results):
         app.cli.add_command(command)
 
 
@@ -58,3 +59,27 @@ def close_drafts() -> None:
     closed = close_stale_drafts(date.today())
     db.session.commit()
     click.echo(f"Closed {closed} drafts.")
+
+
+@click.command("recount")
+def recount() -> None:
+    """Rebuild the result counts from the raw answers (reconciliation)."""
+    from .results.counts import recount as rebuild
+
+    rows = rebuild()
+    db.session.commit()
+    click.echo(f"Recounted: {rows} count rows.")
+
+
+@click.command("export-results")
+@click.option("--round", "slug", required=True, help="The round's slug (see list-rounds).")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="FILE.xlsx")
+@click.option("--scope", "scope_email", default=None,
+              help="Export as this staff user (their scope); default: the whole organisation.")
+@click.option("--comments", is_flag=True, help="Include the comments sheet.")
+@click.option("--raw", "raw_data", is_flag=True, help="Include the raw-data sheets.")
+def export_results(slug: str, out: str, scope_email, comments: bool, raw_data: bool) -> None:
+    """Write the results workbook for a round."""
+    from .export.cli import run_export
+
+    run_export(slug, out, scope_email, comments, raw_data)

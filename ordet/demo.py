@@ -87,6 +87,11 @@ def seed(secret_key: str, today: date, responses: int = 0) -> DemoSummary:
     summary.users = _users(organisation)
     if responses:
         summary.responses_added = synthetic_responses(rounds, tilbud, responses)
+        if summary.responses_added:
+            # Bulk inserts bypass submit(), so the result counts are rebuilt from the answers.
+            from .results.counts import recount
+
+            recount([round_.id for round_ in rounds])
     db.session.flush()
     return summary
 
@@ -256,6 +261,15 @@ def synthetic_responses(rounds: list[Round], tilbud: list[Tilbud], wanted: int) 
         if len(batch_answers) >= 50_000:
             _flush_batch(batch_responses, batch_answers)
     _flush_batch(batch_responses, batch_answers)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Explicit ids bypass the sequences; move them on, or the next kiosk submit collides.
+        for table in ("response", "answer"):
+            db.session.execute(
+                db.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                    f"(SELECT max(id) FROM {table}))"
+                )
+            )
     return missing
 
 

@@ -8,11 +8,13 @@ from .kiosk.models import Device, EnrolmentCode
 from .kiosk.pin import DeviceSetting, KioskPin
 from .mail import OutboxMessage
 from .org.models import Organisation, Specialomraade, Tilbud
+from .results.models import CommentRedaction, ResultCount
 from .rounds.models import Round, RoundQuestionnaire, RoundTilbud
 
 __all__ = [
     "Answer",
     "AuditEvent",
+    "CommentRedaction",
     "Device",
     "DeviceSetting",
     "EnrolmentCode",
@@ -26,6 +28,7 @@ __all__ = [
     "OutboxMessage",
     "PasswordToken",
     "Response",
+    "ResultCount",
     "Round",
     "RoundQuestionnaire",
     "RoundTilbud",

@@ -71,8 +71,13 @@ def init_web(app: Flask) -> None:
     from .kiosk.settings import bp as kiosk_settings_bp
     from .kiosk.views import bp as kiosk_bp
     from .pages import bp as pages_bp
+    from .export.views import bp as export_bp
+    from .results.views import bp as results_bp
 
-    for blueprint in (pages_bp, kiosk_bp, answering_bp, kiosk_settings_bp, link_bp, invitations_bp):
+    for blueprint in (
+        pages_bp, kiosk_bp, answering_bp, kiosk_settings_bp, link_bp, invitations_bp, results_bp,
+        export_bp,
+    ):
         app.register_blueprint(blueprint)
     init_auth(app)
     init_admin(app)

@@ -8,6 +8,7 @@ from sqlalchemy import or_
 from ..extensions import db
 from ..org.models import Tilbud
 from ..questionnaires.model import Question, Questionnaire
+from ..results.counts import add_response
 from ..rounds.models import Round
 from ..security import hash_secret
 from .models import COMPLETE, DRAFT, KIOSK, PARTIAL, Answer, Response
@@ -118,6 +119,7 @@ def submit(response: Response, today: date) -> None:
     response.answered_on = today
     response.draft_key_hash = None
     db.session.flush()
+    add_response(response)
 
 
 def abandon(response: Response) -> None:
@@ -127,6 +129,8 @@ def abandon(response: Response) -> None:
     if response.answers:
         response.status = PARTIAL
         response.draft_key_hash = None
+        db.session.flush()
+        add_response(response)
     else:
         db.session.delete(response)
     db.session.flush()

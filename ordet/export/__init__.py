@@ -1,0 +1,1 @@
+"""Excel export of results and rollout tracking: rows apart from the openpyxl writer."""

@@ -1,0 +1,39 @@
+"""The export-results command's work: who the export is for, and clear failures."""
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..auth.models import ADMIN, User
+from ..auth.scope import Scope
+from ..extensions import db
+from ..results.pick import Refused
+from ..rounds.queries import round_by_slug
+from .service import export_round
+
+
+def run_export(slug: str, out: str, scope_email: str | None, comments: bool, raw: bool) -> None:
+    path = Path(out)
+    if not path.parent.is_dir():
+        raise click.ClickException(f"Mappen findes ikke: {path.parent}")
+    round_ = round_by_slug(slug)
+    if round_ is None:
+        raise click.ClickException(f"Runden findes ikke: {slug} (se flask --app ordet list-rounds)")
+    if scope_email:
+        user = db.session.scalar(db.select(User).where(User.email == scope_email))
+        if user is None:
+            raise click.ClickException(f"Ingen bruger med e-mail {scope_email}")
+        scope, name, user_id = Scope.of(user), user.name or user.email, user.id
+    else:
+        # From the command line (server access): the whole organisation, as its admin sees it.
+        scope = Scope(((ADMIN, round_.organisation_id, None, None),))
+        name, user_id = "kommandolinjen", None
+    try:
+        export_round(slug, scope, path, user_id, name, comments, raw)
+    except Refused as error:
+        raise click.ClickException(str(error.message)) from None
+    except OSError as error:
+        raise click.ClickException(f"Filen kan ikke skrives: {error}") from None
+    db.session.commit()
+    click.echo(f"Skrev {path}", file=sys.stdout)

@@ -1,0 +1,165 @@
+"""The Udrulning (rollout tracking) sheet: one row per tilbud in scope.
+
+Status rule (also written in the sheet):
+- "ikke startet": no finished response this round;
+- "implementeret": a kiosk enrolled and kiosk responses from at least half the borgere served
+  (or, when borgere served is unknown, at least the anonymity threshold of responses);
+- "i gang": everything in between.
+"""
+
+import importlib.util
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+
+from ..answering.models import COMPLETE, PARTIAL, Response
+from ..extensions import db
+from ..kiosk.models import Device
+from ..results.aggregate import RoundResults
+from ..results.queries import borgere_served, participation
+from ..results.units import TILBUD
+from ..rounds.models import Round, RoundQuestionnaire
+from .writer import DATE, INTEGER, PERCENT, Sheet
+
+NOT_STARTED, STARTED, DONE = "ikke startet", "i gang", "implementeret"
+RULE = (
+    "Status: 'ikke startet' = ingen besvarelser i runden; 'implementeret' = mindst én kiosk "
+    "tilmeldt og kioskbesvarelser fra mindst halvdelen af de borgere, tilbuddet har (uden "
+    "kendt antal borgere: mindst anonymitetsgrænsen); ellers 'i gang'."
+)
+
+
+def invitation_counts(round_id: int, tilbud_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """{tilbud: (invited, answered)} for pårørende, once ``ordet.invitations`` exists; else {}."""
+    try:
+        if importlib.util.find_spec("ordet.invitations.models") is None:
+            return {}
+    except ModuleNotFoundError:  # no ordet.invitations package at all
+        return {}
+    from ..invitations.models import Invitation  # type: ignore[import-not-found]
+
+    # The invitations branch names it ``answered_week`` (a Monday, not a day); accept either.
+    answered_column = getattr(Invitation, "answered_week", None) or Invitation.answered_at
+    rows = db.session.execute(
+        select(Invitation.tilbud_id, func.count(), func.count(answered_column))
+        .where(Invitation.round_id == round_id, Invitation.tilbud_id.in_(list(tilbud_ids)))
+        .group_by(Invitation.tilbud_id)
+    )
+    return {tilbud_id: (int(invited), int(answered)) for tilbud_id, invited, answered in rows}
+
+
+def _previous_round(round_: Round) -> Round | None:
+    return db.session.scalar(
+        select(Round)
+        .where(Round.organisation_id == round_.organisation_id, Round.opens_on < round_.opens_on)
+        .order_by(Round.opens_on.desc())
+        .limit(1)
+    )
+
+
+def status(responses: int, kiosk: int, served: int | None, kiosks: int, threshold: int) -> str:
+    if responses == 0:
+        return NOT_STARTED
+    enough = kiosk * 2 >= served if served else kiosk >= threshold
+    return DONE if kiosks and enough else STARTED
+
+
+def rollout_sheet(round_: Round, results: RoundResults, tilbud_ids: list[int]) -> Sheet:
+    counts = participation(round_.id, tilbud_ids)
+    earlier = _previous_round(round_)
+    before = participation(earlier.id, tilbud_ids) if earlier else {}
+    served = borgere_served(round_.id, tilbud_ids)
+    dates = dict(
+        (t, (first, last))
+        for t, first, last in db.session.execute(
+            select(
+                Response.tilbud_id, func.min(Response.answered_on), func.max(Response.answered_on)
+            )
+            .where(
+                Response.round_id == round_.id,
+                Response.tilbud_id.in_(tilbud_ids),
+                Response.status.in_((COMPLETE, PARTIAL)),
+            )
+            .group_by(Response.tilbud_id)
+        )
+    )
+    kiosks = dict(
+        db.session.execute(
+            select(Device.tilbud_id, func.count())
+            .where(Device.tilbud_id.in_(tilbud_ids), Device.revoked_on.is_(None))
+            .group_by(Device.tilbud_id)
+        ).all()
+    )
+    invited = invitation_counts(round_.id, tilbud_ids)
+    variants = set(
+        db.session.scalars(
+            select(RoundQuestionnaire.variant).where(RoundQuestionnaire.round_id == round_.id)
+        )
+    )
+    tree = results.tree
+    headers = [
+        "Organisation",
+        "Specialområde",
+        "Tilbud",
+        "Skemaer",
+        "Første svar",
+        "Seneste svar",
+        "Svar denne runde",
+        "Svar sidste runde",
+        "Borgere",
+        "Svarprocent kiosk",
+        "Pårørende inviteret",
+        "Pårørende svar",
+        "Svarprocent pårørende",
+        "Kiosker tilmeldt",
+        "Status",
+    ]
+    rows = []
+    for key, unit in tree.units.items():
+        if unit.kind != TILBUD or unit.id not in tilbud_ids:
+            continue
+        now = counts.get(unit.id, {})
+        total = sum(sum(s.values()) for s in now.values())
+        kiosk = sum(sum(s.values()) for v, s in now.items() if v != "paaroerende")
+        previous = sum(sum(s.values()) for s in before.get(unit.id, {}).values())
+        inv, answered = invited.get(unit.id, (0, 0))
+        first, last = dates.get(unit.id, (None, None))
+        area = tree.units[tree.parent[key]].name
+        active = sorted(v for v in now if v in variants)
+        rows.append(
+            [
+                tree.root.name,
+                area,
+                unit.name,
+                ", ".join(active),
+                first,
+                last,
+                total,
+                previous if earlier else None,
+                served.get(unit.id),
+                kiosk / served[unit.id] if served.get(unit.id) else None,
+                inv,
+                answered,
+                answered / inv if inv else None,
+                kiosks.get(unit.id, 0),
+                status(
+                    total, kiosk, served.get(unit.id), kiosks.get(unit.id, 0), results.threshold
+                ),
+            ]
+        )
+    rows.sort(key=lambda r: (r[1], r[2]))
+    rows += [[None] * 15, [RULE] + [None] * 14]
+    formats = {
+        4: DATE,
+        5: DATE,
+        6: INTEGER,
+        7: INTEGER,
+        8: INTEGER,
+        9: PERCENT,
+        10: INTEGER,
+        11: INTEGER,
+        12: PERCENT,
+        13: INTEGER,
+    }
+    widths = [30, 30, 34, 18, 12, 12, 10, 10, 10, 12, 12, 12, 12, 10, 14]
+    return Sheet("Udrulning", headers, rows, formats, widths)

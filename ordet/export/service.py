@@ -1,0 +1,88 @@
+"""Build the results workbook for a round within a user's scope (web and CLI alike)."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..audit import record_event
+from ..auth.permissions import COMMENTS_READ, EXPORT_RAW, EXPORT_RESULTS
+from ..auth.scope import Scope
+from ..extensions import db
+from ..results.aggregate import round_results
+from ..results.comments import shown_tilbud
+from ..results.pick import Refused, pick_round
+from ..results.presentation import visible_units
+from ..results.queries import overview_rows
+from ..rounds.models import Round
+from . import raw, rows
+from .rollout import rollout_sheet
+from .writer import write_workbook
+
+
+def export_round(
+    slug: str,
+    scope: Scope,
+    out: Path,
+    user_id: int | None,
+    user_name: str,
+    comments: bool = False,
+    raw_data: bool = False,
+) -> Round:
+    """Write the workbook to ``out`` (atomically) and audit it. Raises ``Refused``."""
+    round_ = pick_round(slug, scope, EXPORT_RESULTS)
+    if comments and not scope.can(COMMENTS_READ):
+        raise Refused("Du har ikke adgang til kommentarer.", 403)
+    if raw_data and not scope.can(EXPORT_RAW):
+        raise Refused("Du har ikke adgang til rådata.", 403)
+    visible = list(db.session.scalars(scope.tilbud_ids(EXPORT_RESULTS)))
+    all_results = []
+    for questionnaire in sorted(round_.questionnaires, key=lambda q: q.variant):
+        results = round_results(round_, questionnaire.variant)
+        if results is None:
+            continue
+        units = visible_units(results, scope, EXPORT_RESULTS)
+        all_results.append((results, rows.views(results, units)))
+    if not all_results:
+        raise Refused("Runden har ingen spørgeskemaer.", 404)
+    first = all_results[0][0]
+    participation = overview_rows(round_, select_ids(visible), scope, EXPORT_RESULTS)
+    sheets = [
+        rows.overview_sheet(
+            round_,
+            all_results,
+            participation,
+            user_name,
+            first.threshold,
+            datetime.now(UTC).replace(tzinfo=None),
+        ),
+        rollout_sheet(round_, first, visible),
+        *[rows.results_sheet(results, views) for results, views in all_results],
+        rows.themes_sheet(all_results),
+        rows.charts_sheet(all_results),
+        rows.questions_sheet(all_results),
+    ]
+    if comments:
+        allowed = set(db.session.scalars(scope.tilbud_ids(COMMENTS_READ))) & set(visible)
+        groups = {
+            results.variant: shown_tilbud(results, results.tree.root, allowed)
+            for results, _views in all_results
+        }
+        sheets.append(raw.comments_sheet(round_, all_results, groups))
+    if raw_data:
+        allowed = set(db.session.scalars(scope.tilbud_ids(EXPORT_RAW))) & set(visible)
+        sheets += raw.raw_sheets(round_, all_results, allowed)
+    write_workbook(out, sheets, f"Ordet er dit: {round_.name}", user_name)
+    record_event(
+        user_id,
+        "export.results",
+        f"round:{round_.slug}",
+        {"comments": comments, "raw": raw_data, "tilbud": len(visible)},
+    )
+    return round_
+
+
+def select_ids(ids: list[int]):
+    from ..org.models import Tilbud
+
+    return select(Tilbud.id).where(Tilbud.id.in_(ids))

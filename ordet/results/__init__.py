@@ -1,0 +1,1 @@
+"""Results: counts kept as responses finish, aggregation, the anonymity rule, dashboards."""

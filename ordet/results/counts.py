@@ -1,0 +1,125 @@
+"""Keeping ``ResultCount`` right: one upsert per finished response, and a full recount.
+
+Partial responses count for the questions they answered; drafts never count. Free text is
+counted as ``TEXT_VALUE`` (how many wrote something), never copied into the counts.
+"""
+
+from collections.abc import Iterable
+
+from sqlalchemy import and_, case, delete, func, literal, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..answering.models import COMPLETE, PARTIAL, Answer, Response
+from ..extensions import db
+from ..questionnaires import loader
+from .models import RESPONSES_KEY, TEXT_VALUE, ResultCount
+
+KEY_COLUMNS = (
+    "round_id",
+    "tilbud_id",
+    "questionnaire",
+    "questionnaire_version",
+    "question_key",
+    "value",
+    "assisted",
+)
+
+
+def text_keys() -> dict[tuple[str, int], frozenset[str]]:
+    """The free-text question keys of every questionnaire version."""
+    return {
+        ident: frozenset(q.key for q in questionnaire.questions if q.is_text)
+        for ident, questionnaire in loader.all_versions().items()
+    }
+
+
+_UPSERTS: dict[str, object] = {}
+
+
+def _upsert():
+    """``INSERT ... ON CONFLICT DO UPDATE count = count + 1``, built once per dialect.
+
+    Run with a list of rows (executemany): the compiled statement is reused from call to call,
+    where a fresh multi-row VALUES would be compiled on every submit.
+    """
+    name = db.session.get_bind().dialect.name
+    if name not in _UPSERTS:
+        dialect = sqlite if name == "sqlite" else postgresql
+        table = ResultCount.__table__
+        statement = dialect.insert(table)
+        _UPSERTS[name] = statement.on_conflict_do_update(
+            index_elements=list(KEY_COLUMNS),
+            set_={"count": table.c.count + statement.excluded["count"]},
+        )
+    return _UPSERTS[name]
+
+
+def add_response(response: Response) -> None:
+    """Count a response that was just completed or abandoned as partial (one statement)."""
+    if response.status not in (COMPLETE, PARTIAL):
+        return
+    questionnaire = loader.get(response.questionnaire, response.questionnaire_version)
+    texts = {q.key for q in questionnaire.questions if q.is_text} if questionnaire else set()
+    base = {
+        "round_id": response.round_id,
+        "tilbud_id": response.tilbud_id,
+        "questionnaire": response.questionnaire,
+        "questionnaire_version": response.questionnaire_version,
+        "assisted": response.assisted or "",
+        "count": 1,
+    }
+    rows = [{**base, "question_key": RESPONSES_KEY, "value": response.status}]
+    for answer in response.answers:
+        value = TEXT_VALUE if answer.question_key in texts else answer.value
+        rows.append({**base, "question_key": answer.question_key, "value": value})
+    db.session.connection().execute(_upsert(), rows)
+
+
+def _counted_value():
+    """SQL for the value to count: TEXT_VALUE for free-text questions, else the answer."""
+    text_conditions = [
+        and_(
+            Response.questionnaire == key,
+            Response.questionnaire_version == version,
+            Answer.question_key.in_(sorted(keys)),
+        )
+        for (key, version), keys in text_keys().items()
+        if keys
+    ]
+    if not text_conditions:
+        return Answer.value
+    return case((or_(*text_conditions), literal(TEXT_VALUE)), else_=Answer.value)
+
+
+def recount(round_ids: Iterable[int] | None = None) -> int:
+    """Rebuild the counts from the raw answers (all rounds, or ``round_ids``). Returns rows."""
+    ids = None if round_ids is None else list(round_ids)
+    cleared = delete(ResultCount)
+    if ids is not None:
+        cleared = cleared.where(ResultCount.round_id.in_(ids))
+    db.session.execute(cleared)
+    finished = Response.status.in_((COMPLETE, PARTIAL))
+    in_rounds = Response.round_id.in_(ids) if ids is not None else literal(True)
+    assisted = func.coalesce(Response.assisted, "")
+    common = (
+        Response.round_id,
+        Response.tilbud_id,
+        Response.questionnaire,
+        Response.questionnaire_version,
+    )
+    value = _counted_value()
+    answers = (
+        select(*common, Answer.question_key, value, assisted, func.count())
+        .join(Answer, Answer.response_id == Response.id)
+        .where(finished, in_rounds)
+        .group_by(*common, Answer.question_key, value, assisted)
+    )
+    responses = (
+        select(*common, literal(RESPONSES_KEY), Response.status, assisted, func.count())
+        .where(finished, in_rounds)
+        .group_by(*common, Response.status, assisted)
+    )
+    for query in (answers, responses):
+        db.session.execute(db.insert(ResultCount).from_select([*KEY_COLUMNS, "count"], query))
+    db.session.flush()
+    return db.session.scalar(select(func.count()).select_from(ResultCount)) or 0

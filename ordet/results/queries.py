@@ -1,0 +1,143 @@
+"""Reads for the results pages: rounds a user may see, participation, comments."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import func, literal, select
+
+from ..answering.models import COMPLETE, PARTIAL, Answer, Response
+from ..extensions import db
+from ..questionnaires import loader
+from ..rounds.models import Round, RoundTilbud
+from .models import RESPONSES_KEY, CommentRedaction, ResultCount
+
+
+def visible_rounds(organisation_ids: Iterable[int]) -> list[Round]:
+    ids = list(organisation_ids)
+    return list(
+        db.session.scalars(
+            select(Round).where(Round.organisation_id.in_(ids)).order_by(Round.opens_on.desc())
+        )
+    )
+
+
+def participation(round_id: int, tilbud_select) -> dict[int, dict[str, dict[str, int]]]:
+    """{tilbud id: {variant: {"complete": n, "partial": n}}} within ``tilbud_select`` (scope)."""
+    rows = db.session.execute(
+        select(
+            ResultCount.tilbud_id,
+            ResultCount.questionnaire,
+            ResultCount.value,
+            func.sum(ResultCount.count),
+        )
+        .where(
+            ResultCount.round_id == round_id,
+            ResultCount.question_key == RESPONSES_KEY,
+            ResultCount.tilbud_id.in_(tilbud_select),
+        )
+        .group_by(ResultCount.tilbud_id, ResultCount.questionnaire, ResultCount.value)
+    )
+    found: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    for tilbud_id, variant, status, n in rows:
+        found[tilbud_id][variant][status] = int(n)
+    return found
+
+
+def borgere_served(round_id: int, tilbud_select) -> dict[int, int | None]:
+    rows = db.session.execute(
+        select(RoundTilbud.tilbud_id, RoundTilbud.borgere_served).where(
+            RoundTilbud.round_id == round_id, RoundTilbud.tilbud_id.in_(tilbud_select)
+        )
+    )
+    return {tilbud_id: served for tilbud_id, served in rows}
+
+
+def comments(
+    round_id: int,
+    variant: str,
+    tilbud_ids: Iterable[int],
+    limit: int = 500,
+    assisted: tuple[str, ...] | None = None,
+) -> list[tuple[Answer, Response, bool]]:
+    """Free-text answers, newest first: (answer, response, redacted)."""
+    text_keys = {
+        q.key
+        for (key, _v), questionnaire in loader.all_versions().items()
+        if key == variant
+        for q in questionnaire.questions
+        if q.is_text
+    }
+    helped = func.coalesce(Response.assisted, "")
+    in_filter = helped.in_(assisted) if assisted is not None else literal(True)
+    rows = db.session.execute(
+        select(Answer, Response, CommentRedaction.answer_id)
+        .join(Response, Response.id == Answer.response_id)
+        .outerjoin(CommentRedaction, CommentRedaction.answer_id == Answer.id)
+        .where(
+            Response.round_id == round_id,
+            Response.questionnaire == variant,
+            Response.status.in_((COMPLETE, PARTIAL)),
+            Response.tilbud_id.in_(list(tilbud_ids)),
+            Answer.question_key.in_(sorted(text_keys)),
+            in_filter,
+        )
+        .order_by(Response.answered_on.desc(), Answer.id.desc())
+        .limit(limit)
+    )
+    return [(answer, response, redacted is not None) for answer, response, redacted in rows]
+
+
+def overview_rows(round_: Round, visible, scope, permission: str) -> list[dict]:
+    """Participation per specialområde and tilbud (within scope), with response rates."""
+    from .units import org_tree
+
+    tree = org_tree(round_.organisation_id)
+    counts = participation(round_.id, visible)
+    served = borgere_served(round_.id, visible)
+    rows: list[dict] = []
+    for area_key in tree.children[tree.root.key]:
+        tilbud_rows = []
+        for key in tree.children[area_key]:
+            if key[1] not in served and key[1] not in counts:
+                continue
+            by_variant = counts.get(key[1], {})
+            tilbud_rows.append(_row(tree.units[key], by_variant, served.get(key[1])))
+        if not tilbud_rows:
+            continue
+        area = _sum_rows(tree.units[area_key], tilbud_rows)
+        area["whole"] = scope.allows_specialomraade(area_key[1], permission)
+        rows.append(area)
+        rows.extend(tilbud_rows)
+    return rows
+
+
+def _row(unit, by_variant: dict, served: int | None) -> dict:
+    per_variant = {v: sum(s.values()) for v, s in by_variant.items()}
+    complete = sum(s.get(COMPLETE, 0) for s in by_variant.values())
+    partial = sum(s.get(PARTIAL, 0) for s in by_variant.values())
+    kiosk = sum(n for v, n in per_variant.items() if v != "paaroerende")
+    return {
+        "unit": unit,
+        "variants": per_variant,
+        "complete": complete,
+        "partial": partial,
+        "served": served,
+        "rate": kiosk / served if served else None,
+    }
+
+
+def _sum_rows(unit, rows: list[dict]) -> dict:
+    variants: dict[str, int] = defaultdict(int)
+    for row in rows:
+        for v, n in row["variants"].items():
+            variants[v] += n
+    served = sum(r["served"] or 0 for r in rows)
+    kiosk = sum(n for v, n in variants.items() if v != "paaroerende")
+    return {
+        "unit": unit,
+        "variants": dict(variants),
+        "complete": sum(r["complete"] for r in rows),
+        "partial": sum(r["partial"] for r in rows),
+        "served": served or None,
+        "rate": kiosk / served if served else None,
+    }
