@@ -2,15 +2,14 @@
 
 import io
 import re
-import time
 
 from openpyxl import Workbook
 
 from ordet.auth.models import TILBUD_LEAD, Grant, User
-from ordet.auth.session import SEEN_KEY
 from ordet.extensions import db
 
 from .factories import csrf_from, make_round, make_tilbud
+from .staff_helpers import session_login
 
 LINK = re.compile(r"(https?://[^\s]+/s/([A-Za-z0-9_-]+))(?=\s)")
 
@@ -20,10 +19,7 @@ def login(client, tilbud, role=TILBUD_LEAD, email="leder@example.dk") -> User:
     user.grants.append(Grant(role=role, tilbud_id=tilbud.id))
     db.session.add(user)
     db.session.commit()
-    with client.session_transaction() as s:
-        s["_user_id"] = str(user.id)
-        s["_fresh"] = True
-        s[SEEN_KEY] = time.time()  # a live staff session, not an idle one
+    session_login(client, user)
     return user
 
 

@@ -1,8 +1,10 @@
 """Staff users and sign-in for tests, through the real models and the real login form."""
 
 import re
+import time
 
 from ordet.auth.models import Grant, User
+from ordet.auth.session import SEEN_KEY
 from ordet.extensions import db
 
 PASSWORD = "rigtig-god-adgangskode"
@@ -52,3 +54,14 @@ def login(client, email: str, password: str = PASSWORD):
     response = post_form(client, "/staff/log-ind", {"email": email, "password": password})
     assert response.status_code == 302, response.text
     return response
+
+
+def session_login(client, user: User) -> None:
+    """Sign ``user`` in by setting the session as the login form would, without scrypt's cost.
+
+    The login form itself is tested in test_auth.py; other tests only need a live session.
+    """
+    with client.session_transaction() as s:
+        s["_user_id"] = str(user.id)
+        s["_fresh"] = True
+        s[SEEN_KEY] = time.time()

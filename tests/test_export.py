@@ -15,6 +15,7 @@ from ordet.results.aggregate import round_results
 
 from .factories import make_organisation, make_round, make_specialomraade, make_tilbud
 from .results_data import generate, make_response
+from .staff_helpers import session_login
 
 INJECTIONS = ['=HYPERLINK("http://evil","klik")', "@SUM(1)", "+45 1234", "-2+3", "\tTab"]
 
@@ -182,9 +183,7 @@ def test_bad_cli_input_exits_non_zero_and_writes_nothing(world, runner, tmp_path
 
 def test_download_from_the_web_within_scope(world, client):
     org, areas, tilbud, now, analyst, lead = world
-    with client.session_transaction() as s:
-        s["_user_id"] = str(lead.id)
-        s["_fresh"] = True
+    session_login(client, lead)
     response = client.get("/staff/eksport/r25.xlsx")
     assert response.status_code == 200
     assert response.data[:2] == b"PK"

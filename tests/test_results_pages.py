@@ -12,12 +12,11 @@ from ordet.results.models import CommentRedaction
 
 from .factories import csrf_from, make_organisation, make_round, make_specialomraade, make_tilbud
 from .results_data import make_response
+from .staff_helpers import session_login
 
 
 def login(client, user):
-    with client.session_transaction() as s:
-        s["_user_id"] = str(user.id)
-        s["_fresh"] = True
+    session_login(client, user)
 
 
 def make_user(role, **scope):

@@ -7,13 +7,13 @@ Status rule (also written in the sheet):
 - "i gang": everything in between.
 """
 
-import importlib.util
 from collections.abc import Iterable
 
 from sqlalchemy import func, select
 
 from ..answering.models import COMPLETE, PARTIAL, Response
 from ..extensions import db
+from ..invitations.queries import invited_and_answered
 from ..kiosk.models import Device
 from ..results.aggregate import RoundResults
 from ..results.queries import borgere_served, participation
@@ -30,22 +30,8 @@ RULE = (
 
 
 def invitation_counts(round_id: int, tilbud_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
-    """{tilbud: (invited, answered)} for pårørende, once ``ordet.invitations`` exists; else {}."""
-    try:
-        if importlib.util.find_spec("ordet.invitations.models") is None:
-            return {}
-    except ModuleNotFoundError:  # no ordet.invitations package at all
-        return {}
-    from ..invitations.models import Invitation  # type: ignore[import-not-found]
-
-    # The invitations branch names it ``answered_week`` (a Monday, not a day); accept either.
-    answered_column = getattr(Invitation, "answered_week", None) or Invitation.answered_at
-    rows = db.session.execute(
-        select(Invitation.tilbud_id, func.count(), func.count(answered_column))
-        .where(Invitation.round_id == round_id, Invitation.tilbud_id.in_(list(tilbud_ids)))
-        .group_by(Invitation.tilbud_id)
-    )
-    return {tilbud_id: (int(invited), int(answered)) for tilbud_id, invited, answered in rows}
+    """{tilbud: (invited, answered)} for the pårørende pilot."""
+    return invited_and_answered(round_id, list(tilbud_ids))
 
 
 def _previous_round(round_: Round) -> Round | None:

@@ -54,6 +54,16 @@ def counts_by_tilbud(round_id: int, tilbud_ids: Select) -> list[Counts]:
     return [Counts(name, *found.get(tid, (0, 0, 0, 0)), slug=slug) for tid, name, slug in units]
 
 
+def invited_and_answered(round_id: int, tilbud_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """{tilbud id: (invited, answered)}; tilbud nobody was invited from are left out."""
+    rows = db.session.execute(
+        select(Invitation.tilbud_id, func.count(Invitation.id), func.count(Invitation.answered_week))
+        .where(Invitation.round_id == round_id, Invitation.tilbud_id.in_(tilbud_ids))
+        .group_by(Invitation.tilbud_id)
+    )
+    return {tilbud_id: (int(invited), int(answered)) for tilbud_id, invited, answered in rows}
+
+
 def counts_by_specialomraade(round_id: int, tilbud_ids: Select) -> list[Counts]:
     query = (
         select(Specialomraade.name, *_totals())

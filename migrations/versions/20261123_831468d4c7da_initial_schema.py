@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 7b4bf692b41a
+Revision ID: 831468d4c7da
 Revises: 
-Create Date: 2026-11-23 17:16:08.105224
+Create Date: 2026-11-23 17:51:24.261241
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '7b4bf692b41a'
+revision = '831468d4c7da'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -35,13 +35,19 @@ def upgrade():
     sa.Column('text_body', sa.Text(), nullable=False),
     sa.Column('html_body', sa.Text(), nullable=False),
     sa.Column('headers', sa.Text(), nullable=False),
+    sa.Column('message_id', sa.String(length=250), nullable=False),
+    sa.Column('ref', sa.String(length=80), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('claimed_at', sa.DateTime(), nullable=True),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('failed_at', sa.DateTime(), nullable=True),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('last_error', sa.String(length=500), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox_message'))
     )
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outbox_message_ref'), ['ref'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_message_sent_at'), ['sent_at'], unique=False)
 
     op.create_table('user',
@@ -68,6 +74,21 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_event_action'), ['action'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_event_user_id'), ['user_id'], unique=False)
+
+    op.create_table('password_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('purpose', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('expires_at', sa.DateTime(), nullable=False),
+    sa.Column('used_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_password_token_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_password_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_password_token_token_hash'))
+    )
+    with op.batch_alter_table('password_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_password_token_user_id'), ['user_id'], unique=False)
 
     op.create_table('round',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -164,6 +185,63 @@ def upgrade():
     with op.batch_alter_table('grant', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_grant_user_id'), ['user_id'], unique=False)
 
+    op.create_table('invitation',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('tilbud_id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('name', sa.String(length=200), nullable=True),
+    sa.Column('relation', sa.String(length=100), nullable=True),
+    sa.Column('invited_on', sa.Date(), nullable=False),
+    sa.Column('reminders_sent', sa.Integer(), nullable=False),
+    sa.Column('first_reminder_on', sa.Date(), nullable=True),
+    sa.Column('second_reminder_on', sa.Date(), nullable=True),
+    sa.Column('answered_week', sa.Date(), nullable=True),
+    sa.Column('answered_after_reminders', sa.Integer(), nullable=True),
+    sa.Column('opted_out_on', sa.Date(), nullable=True),
+    sa.Column('bounced_on', sa.Date(), nullable=True),
+    sa.Column('purged_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_invitation_round_id_round')),
+    sa.ForeignKeyConstraint(['tilbud_id'], ['tilbud.id'], name=op.f('fk_invitation_tilbud_id_tilbud')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invitation')),
+    sa.UniqueConstraint('round_id', 'tilbud_id', 'email', name=op.f('uq_invitation_round_id_tilbud_id_email'))
+    )
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.create_index('ix_invitation_round_tilbud', ['round_id', 'tilbud_id'], unique=False)
+
+    op.create_table('invitation_plan',
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('tilbud_id', sa.Integer(), nullable=False),
+    sa.Column('contact', sa.String(length=300), nullable=False),
+    sa.Column('first_reminder_on', sa.Date(), nullable=True),
+    sa.Column('second_reminder_on', sa.Date(), nullable=True),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_invitation_plan_round_id_round')),
+    sa.ForeignKeyConstraint(['tilbud_id'], ['tilbud.id'], name=op.f('fk_invitation_plan_tilbud_id_tilbud')),
+    sa.PrimaryKeyConstraint('round_id', 'tilbud_id', name=op.f('pk_invitation_plan'))
+    )
+    op.create_table('invitation_upload',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('tilbud_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('filename', sa.String(length=200), nullable=False),
+    sa.Column('rows_json', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_invitation_upload_round_id_round')),
+    sa.ForeignKeyConstraint(['tilbud_id'], ['tilbud.id'], name=op.f('fk_invitation_upload_tilbud_id_tilbud')),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_invitation_upload_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invitation_upload'))
+    )
+    with op.batch_alter_table('invitation_upload', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invitation_upload_user_id'), ['user_id'], unique=False)
+
+    op.create_table('kiosk_pin',
+    sa.Column('tilbud_id', sa.Integer(), nullable=False),
+    sa.Column('pin_hash', sa.String(length=255), nullable=False),
+    sa.Column('set_on', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['tilbud_id'], ['tilbud.id'], name=op.f('fk_kiosk_pin_tilbud_id_tilbud')),
+    sa.PrimaryKeyConstraint('tilbud_id', name=op.f('pk_kiosk_pin'))
+    )
     op.create_table('response',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('round_id', sa.Integer(), nullable=False),
@@ -185,6 +263,22 @@ def upgrade():
         batch_op.create_index('ix_response_round_tilbud_status', ['round_id', 'tilbud_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_response_tilbud_id'), ['tilbud_id'], unique=False)
 
+    op.create_table('result_count',
+    sa.Column('round_id', sa.Integer(), nullable=False),
+    sa.Column('tilbud_id', sa.Integer(), nullable=False),
+    sa.Column('questionnaire', sa.String(length=40), nullable=False),
+    sa.Column('questionnaire_version', sa.Integer(), nullable=False),
+    sa.Column('question_key', sa.String(length=40), nullable=False),
+    sa.Column('value', sa.String(length=40), nullable=False),
+    sa.Column('assisted', sa.String(length=20), nullable=False),
+    sa.Column('count', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['round_id'], ['round.id'], name=op.f('fk_result_count_round_id_round')),
+    sa.ForeignKeyConstraint(['tilbud_id'], ['tilbud.id'], name=op.f('fk_result_count_tilbud_id_tilbud')),
+    sa.PrimaryKeyConstraint('round_id', 'tilbud_id', 'questionnaire', 'questionnaire_version', 'question_key', 'value', 'assisted', name=op.f('pk_result_count'))
+    )
+    with op.batch_alter_table('result_count', schema=None) as batch_op:
+        batch_op.create_index('ix_result_count_round_variant', ['round_id', 'questionnaire'], unique=False)
+
     op.create_table('round_tilbud',
     sa.Column('round_id', sa.Integer(), nullable=False),
     sa.Column('tilbud_id', sa.Integer(), nullable=False),
@@ -205,21 +299,66 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_answer')),
     sa.UniqueConstraint('response_id', 'question_key', name=op.f('uq_answer_response_id_question_key'))
     )
+    op.create_table('device_setting',
+    sa.Column('device_id', sa.Integer(), nullable=False),
+    sa.Column('default_language', sa.String(length=8), nullable=False),
+    sa.ForeignKeyConstraint(['device_id'], ['device.id'], name=op.f('fk_device_setting_device_id_device')),
+    sa.PrimaryKeyConstraint('device_id', name=op.f('pk_device_setting'))
+    )
+    op.create_table('invitation_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('invitation_id', sa.Integer(), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.ForeignKeyConstraint(['invitation_id'], ['invitation.id'], name=op.f('fk_invitation_token_invitation_id_invitation'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_invitation_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_invitation_token_token_hash'))
+    )
+    with op.batch_alter_table('invitation_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_invitation_token_invitation_id'), ['invitation_id'], unique=False)
+
+    op.create_table('comment_redaction',
+    sa.Column('answer_id', sa.Integer(), nullable=False),
+    sa.Column('redacted_by', sa.Integer(), nullable=True),
+    sa.Column('redacted_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['answer_id'], ['answer.id'], name=op.f('fk_comment_redaction_answer_id_answer'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['redacted_by'], ['user.id'], name=op.f('fk_comment_redaction_redacted_by_user')),
+    sa.PrimaryKeyConstraint('answer_id', name=op.f('pk_comment_redaction'))
+    )
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    op.drop_table('comment_redaction')
+    with op.batch_alter_table('invitation_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invitation_token_invitation_id'))
+
+    op.drop_table('invitation_token')
+    op.drop_table('device_setting')
     op.drop_table('answer')
     with op.batch_alter_table('round_tilbud', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_round_tilbud_tilbud_id'))
 
     op.drop_table('round_tilbud')
+    with op.batch_alter_table('result_count', schema=None) as batch_op:
+        batch_op.drop_index('ix_result_count_round_variant')
+
+    op.drop_table('result_count')
     with op.batch_alter_table('response', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_response_tilbud_id'))
         batch_op.drop_index('ix_response_round_tilbud_status')
 
     op.drop_table('response')
+    op.drop_table('kiosk_pin')
+    with op.batch_alter_table('invitation_upload', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_invitation_upload_user_id'))
+
+    op.drop_table('invitation_upload')
+    op.drop_table('invitation_plan')
+    with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.drop_index('ix_invitation_round_tilbud')
+
+    op.drop_table('invitation')
     with op.batch_alter_table('grant', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_grant_user_id'))
 
@@ -245,6 +384,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_round_organisation_id'))
 
     op.drop_table('round')
+    with op.batch_alter_table('password_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_password_token_user_id'))
+
+    op.drop_table('password_token')
     with op.batch_alter_table('audit_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_event_user_id'))
         batch_op.drop_index(batch_op.f('ix_audit_event_at'))
@@ -254,6 +397,7 @@ def downgrade():
     op.drop_table('user')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_message_sent_at'))
+        batch_op.drop_index(batch_op.f('ix_outbox_message_ref'))
 
     op.drop_table('outbox_message')
     op.drop_table('organisation')
