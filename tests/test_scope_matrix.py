@@ -54,6 +54,22 @@ def _device(tilbud):
     return device
 
 
+def _comment(round_, tilbud):
+    """A finished response with a free-text answer: what comment routes point at."""
+    from datetime import date
+
+    from ordet.answering import services
+    from ordet.answering.models import Answer
+    from ordet.questionnaires import latest
+
+    borger = latest("borger")
+    response = services.start(round_, tilbud, borger, "kiosk", "da", f"k{tilbud.id}", date.today())
+    services.record(response, borger, "andet", f"Kommentar fra {tilbud.name}", date.today())
+    services.submit(response, date.today())
+    db.session.commit()
+    return db.session.scalar(db.select(Answer).where(Answer.response_id == response.id))
+
+
 @pytest.fixture
 def world(app):
     """Org A (areas A1 with T1, T2; A2 with T3) and org B (B1 with T4); rounds, tablets, users."""
@@ -90,6 +106,8 @@ def world(app):
         TILBUD_LEAD: {"tilbud_id": (t1, t2), "area_id": (a1, a2), "device_id": (d1, d3)},
     }
     common = {
+        "answer_id": (_comment(round_a, t1), _comment(round_b, t4)),
+        "variant": ("borger", "borger"),
         "organisation_id": (org_a, org_b),
         "round_id": (round_a, round_b),
         "user_id": (inner, outer),
@@ -113,6 +131,7 @@ def _with_slugs(params: dict) -> dict:
     return {
         **params,
         "round_slug": params["round_id"],
+        "slug": params["round_id"],
         "tilbud_slug": params["tilbud_id"],
     }
 
@@ -123,7 +142,10 @@ def _url(rule, params, which: int):
         if name not in params:
             pytest.fail(f"{rule.rule}: add a sample value for <{name}> to the world fixture")
         unit = params[name][which]
-        values[name] = unit.slug if name.endswith("_slug") else unit.id
+        if isinstance(unit, str):
+            values[name] = unit
+        else:
+            values[name] = unit.slug if name.endswith("slug") else unit.id
     return rule.build(values, append_unknown=False)[1]
 
 
