@@ -84,7 +84,8 @@ def organisation_audio(
         response.cache_control.immutable = True
     else:  # an old or missing version: ask again each time, cheap with the ETag
         response.cache_control.no_cache = True
-    return response.make_conditional(request)
+    # Ranges: Safari on an iPad asks for the first bytes before it plays anything.
+    return response.make_conditional(request, accept_ranges=True, complete_length=found.size)
 
 
 @bp.app_context_processor
