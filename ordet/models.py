@@ -8,6 +8,7 @@ from .kiosk.models import Device, EnrolmentCode
 from .kiosk.pin import DeviceSetting, KioskPin
 from .mail import OutboxMessage
 from .org.models import Organisation, Specialomraade, Tilbud
+from .read_aloud.models import QuestionAudio
 from .results.models import CommentRedaction, ResultCount
 from .rounds.models import Round, RoundQuestionnaire, RoundTilbud
 
@@ -27,6 +28,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "PasswordToken",
+    "QuestionAudio",
     "Response",
     "ResultCount",
     "Round",

@@ -7,6 +7,8 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
+    make_response,
     redirect,
     render_template,
     request,
@@ -16,6 +18,7 @@ from flask import (
 )
 
 from . import read_aloud
+from .read_aloud import services as read_aloud_services
 
 bp = Blueprint("pages", __name__)
 
@@ -62,14 +65,42 @@ def audio(questionnaire: str, language: str, question: str):
     return send_file(path, mimetype=mimetype, max_age=3600)
 
 
+@bp.get("/lyd/<int:organisation_id>/<questionnaire>/<int:version>/<language>/<question>")
+def organisation_audio(
+    organisation_id: int, questionnaire: str, version: int, language: str, question: str
+):
+    """An organisation's own recording (see ``ordet/read_aloud``). The URL names the
+    organisation and, in ``v``, the content: cacheable for a year, never shared across
+    organisations."""
+    found = read_aloud_services.find(organisation_id, questionnaire, version, question, language)
+    if found is None:
+        abort(404)
+    response = make_response(found.data)
+    response.mimetype = found.mimetype
+    response.set_etag(found.digest)
+    if request.args.get("v") == found.digest[:16]:
+        response.cache_control.public = True
+        response.cache_control.max_age = read_aloud.MAX_AGE
+        response.cache_control.immutable = True
+    else:  # an old or missing version: ask again each time, cheap with the ETag
+        response.cache_control.no_cache = True
+    # Ranges: Safari on an iPad asks for the first bytes before it plays anything.
+    return response.make_conditional(request, accept_ranges=True, complete_length=found.size)
+
+
 @bp.app_context_processor
 def read_aloud_helpers() -> dict:
     def read_aloud_audio(questionnaire, question, language: str) -> str | None:
-        """URL of the recording for this question, or None: the browser's voice reads instead."""
-        if read_aloud.recording(questionnaire.key, language, question.key) is None:
-            return None
-        return url_for(
-            "pages.audio", questionnaire=questionnaire.key, language=language, question=question.key
-        )
+        """URL of the recording for this question, or None: the browser's voice reads instead.
+
+        The respondent's tilbud decides whose recording: its organisation's own, else the
+        shared folder's.
+        """
+        response = g.get("response")
+        if "audio_organisation" not in g:
+            g.audio_organisation = (
+                read_aloud.organisation_of_tilbud(response.tilbud_id) if response else None
+            )
+        return read_aloud.audio_url(g.audio_organisation, questionnaire, question.key, language)
 
     return {"read_aloud_audio": read_aloud_audio}

@@ -112,6 +112,10 @@ def world(app):
         "round_id": (round_a, round_b),
         "user_id": (inner, outer),
         "grant_id": (inner.grants[0], outer.grants[0]),
+        # Read-aloud recordings: the organisation is the scope; the question is the same.
+        "questionnaire": ("borger", "borger"),
+        "version": ("1", "1"),
+        "question": ("tryg", "tryg"),
     }
     hidden = {
         ADMIN: ["Ude-Organisation-B", "Ude-Tilbud-T4", "Ude-Omraade-B1", "ude-bruger@b.dk"],

@@ -9,7 +9,15 @@ bp = Blueprint("admin", __name__, url_prefix="/staff")
 def init_admin(app: Flask) -> None:
     """Register the staff pages and the nav helper other staff templates use."""
     from ..auth.access import current_scope
-    from . import labels, views_home, views_kiosks, views_org, views_rounds, views_users  # noqa: F401
+    from . import (  # noqa: F401
+        labels,
+        views_audio,
+        views_home,
+        views_kiosks,
+        views_org,
+        views_rounds,
+        views_users,
+    )
 
     def staff_can_see(endpoint: str) -> bool:
         view = app.view_functions.get(endpoint)

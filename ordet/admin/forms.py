@@ -79,6 +79,16 @@ class PinForm(FlaskForm):
     )
 
 
+def _reads_comments() -> BooleanField:
+    return BooleanField(
+        _l("Må læse kommentarer"),
+        description=_l(
+            "Fritekstsvar inden for lederens eget område. Administratorer og analytikere kan "
+            "altid læse kommentarer."
+        ),
+    )
+
+
 class InviteForm(FlaskForm):
     email = EmailField(
         _l("E-mail"), validators=[DataRequired(_l("Skriv en e-mail.")), Length(max=254)]
@@ -92,8 +102,10 @@ class InviteForm(FlaskForm):
             "Organisation for administrator og analytiker; specialområde eller tilbud for ledere."
         ),
     )
+    reads_comments = _reads_comments()
 
 
 class GrantForm(FlaskForm):
     role = Choice(_l("Rolle"), validators=[InputRequired(_l("Vælg en rolle."))])
     scope = Choice(_l("Område"), validators=[InputRequired(_l("Vælg et område."))])
+    reads_comments = _reads_comments()

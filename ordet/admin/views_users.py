@@ -40,6 +40,7 @@ def users_new():
                 form.role.data,
                 form.scope.data,
                 current_app.config["INVITE_DAYS"],
+                reads_comments=form.reads_comments.data,
             )
             if token:
                 queue_password_mail(user, token, "invite")
@@ -65,7 +66,14 @@ def users_edit(user_id: int):
     form = _choices(GrantForm())
     if form.validate_on_submit():
         try:
-            services.add_grant(actor(), current_scope(), user, form.role.data, form.scope.data)
+            services.add_grant(
+                actor(),
+                current_scope(),
+                user,
+                form.role.data,
+                form.scope.data,
+                reads_comments=form.reads_comments.data,
+            )
         except AdminError as error:
             show_error(form, error)
         else:
@@ -84,6 +92,26 @@ def users_withdraw(user_id: int, grant_id: int):
         abort(404)
     return _apply(
         user, lambda: services.withdraw(actor(), current_scope(), grant), _l("Rollen er fjernet.")
+    )
+
+
+@bp.post("/brugere/<int:user_id>/kommentarer/<int:grant_id>")
+@requires(USERS_MANAGE)
+def users_comments(user_id: int, grant_id: int):
+    """Give or take a lead's grant the right to read comments (``reads=1`` or ``0``)."""
+    user = _user_or_404(user_id)
+    grant = db.session.get(Grant, grant_id)
+    if grant is None or grant.user_id != user.id:
+        abort(404)
+    reads = request.form.get("reads")
+    if reads not in ("0", "1"):
+        return _user_page(user, _choices(GrantForm(formdata=None)), _l("Vælg ja eller nej.")), 400
+    return _apply(
+        user,
+        lambda: services.set_reads_comments(actor(), current_scope(), grant, reads == "1"),
+        _l("Rollen kan nu læse kommentarer.")
+        if reads == "1"
+        else _l("Rollen kan ikke længere læse kommentarer."),
     )
 
 
@@ -126,6 +154,7 @@ def _user_page(user: User, form: GrantForm, error: str | None):
         role_names=services.ROLE_NAMES,
         unit_name=_unit_name,
         may_change=lambda g: _may_change(g),
+        reads_comments_anyway=services.reads_comments_anyway,
     )
 
 

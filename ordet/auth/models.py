@@ -45,6 +45,9 @@ class Grant(db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     specialomraade_id: Mapped[int | None] = mapped_column(ForeignKey("specialomraade.id"))
     tilbud_id: Mapped[int | None] = mapped_column(ForeignKey("tilbud.id"))
+    # Reading free text is a permission of its own: a lead reads comments only when an
+    # admin ticks this (admins and analysts always may; see ``Scope``).
+    reads_comments: Mapped[bool] = mapped_column(default=False)
 
     user: Mapped[User] = relationship(back_populates="grants")
 

@@ -12,6 +12,8 @@ ROUNDS_MANAGE = "rounds.manage"
 ORG_MANAGE = "org.manage"
 USERS_MANAGE = "users.manage"
 AUDIT_READ = "audit.read"
+# Upload and delete the organisation's recorded read-aloud audio.
+AUDIO_MANAGE = "audio.manage"
 # Every staff role: the staff home page and one's own account.
 STAFF_HOME = "staff.home"
 
@@ -29,6 +31,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             ORG_MANAGE,
             USERS_MANAGE,
             AUDIT_READ,
+            AUDIO_MANAGE,
         }
     ),
     ANALYST: frozenset({STAFF_HOME, RESULTS_READ, COMMENTS_READ, EXPORT_RESULTS, EXPORT_RAW}),

@@ -12,28 +12,41 @@ from sqlalchemy import Select, false, or_, select
 from ..extensions import db
 from ..org.models import Specialomraade, Tilbud
 from .models import User
-from .permissions import permissions_of
+from .permissions import COMMENTS_READ, permissions_of
+
+# (role, organisation id, specialområde id, tilbud id): exactly one of the ids is set.
+GrantScope = tuple[str, int | None, int | None, int | None]
 
 
 @dataclass(frozen=True)
 class Scope:
-    grants: tuple[tuple[str, int | None, int | None, int | None], ...]
+    grants: tuple[GrantScope, ...]
+    # Grants whose role lacks ``comments.read`` but that were given it on their own
+    # (``Grant.reads_comments``): within that grant's unit only.
+    comment_grants: tuple[GrantScope, ...] = ()
 
     @classmethod
     def of(cls, user: User | None) -> "Scope":
         if user is None or not getattr(user, "is_authenticated", False) or not user.active:
             return cls(())
+        grants = [
+            (g, (g.role, g.organisation_id, g.specialomraade_id, g.tilbud_id)) for g in user.grants
+        ]
         return cls(
-            tuple(
-                (g.role, g.organisation_id, g.specialomraade_id, g.tilbud_id) for g in user.grants
-            )
+            tuple(unit for _g, unit in grants),
+            tuple(unit for g, unit in grants if g.reads_comments),
         )
 
     def can(self, permission: str) -> bool:
-        return any(permission in permissions_of(role) for role, *_ in self.grants)
+        return bool(self._grants_with(permission))
 
-    def _grants_with(self, permission: str | None):
-        return [g for g in self.grants if permission is None or permission in permissions_of(g[0])]
+    def _grants_with(self, permission: str | None) -> list[GrantScope]:
+        if permission is None:
+            return list(self.grants)
+        found = [g for g in self.grants if permission in permissions_of(g[0])]
+        if permission == COMMENTS_READ:
+            found += [g for g in self.comment_grants if g not in found]
+        return found
 
     def tilbud_ids(self, permission: str | None = None) -> Select:
         """A SELECT of the ids of every tilbud this user may see (with ``permission``)."""
@@ -66,7 +79,9 @@ class Scope:
         )
 
     def allows_organisation(self, organisation_id: int, permission: str | None = None) -> bool:
-        return any(org_id == organisation_id for _r, org_id, _a, _t in self._grants_with(permission))
+        return any(
+            org_id == organisation_id for _r, org_id, _a, _t in self._grants_with(permission)
+        )
 
     def organisation_ids(self, permission: str | None = None) -> set[int]:
         """Organisations this user sees anything of (for pickers and rounds)."""
@@ -88,5 +103,3 @@ class Scope:
                 )
             )
         return ids
-
-

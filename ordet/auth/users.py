@@ -16,7 +16,7 @@ from ..audit import record_event
 from ..extensions import db
 from ..org.models import Organisation, Specialomraade, Tilbud
 from .models import ADMIN, ANALYST, AREA_LEAD, ROLES, TILBUD_LEAD, Grant, User
-from .permissions import USERS_MANAGE
+from .permissions import COMMENTS_READ, USERS_MANAGE, permissions_of
 from .scope import Scope
 from .services import issue_token, normalise_email
 
@@ -59,8 +59,18 @@ def organisation_of(kind: str, unit) -> int:
     return unit.specialomraade.organisation_id
 
 
-def make_grant(granter: Scope, role: str, scope_value: str, by_slug: bool = False) -> Grant:
-    """An unsaved grant, checked against the role's scope kind and the granter's own scope."""
+def make_grant(
+    granter: Scope,
+    role: str,
+    scope_value: str,
+    by_slug: bool = False,
+    reads_comments: bool = False,
+) -> Grant:
+    """An unsaved grant, checked against the role's scope kind and the granter's own scope.
+
+    ``reads_comments`` gives a lead's grant ``comments.read`` within its unit; roles that
+    read comments anyway ignore it.
+    """
     if role not in ROLES:
         raise AdminError(_l("Vælg en rolle."), "role")
     kind, unit = resolve_scope(scope_value, by_slug)
@@ -70,7 +80,16 @@ def make_grant(granter: Scope, role: str, scope_value: str, by_slug: bool = Fals
         )
     if not granter.allows_organisation(organisation_of(kind, unit), USERS_MANAGE):
         raise AdminError(_l("Du kan kun give roller inden for din egen organisation."), "scope")
-    return Grant(role=role, **{f"{kind}_id": unit.id})
+    return Grant(
+        role=role,
+        reads_comments=bool(reads_comments) and not reads_comments_anyway(role),
+        **{f"{kind}_id": unit.id},
+    )
+
+
+def reads_comments_anyway(role: str) -> bool:
+    """Admins and analysts read comments by their role; leads only with the grant's flag."""
+    return COMMENTS_READ in permissions_of(role)
 
 
 def _clean_email(email: str) -> str:
@@ -88,11 +107,12 @@ def invite(
     role: str,
     scope_value: str,
     invite_days: int,
+    reads_comments: bool = False,
 ) -> tuple[User, str | None]:
     """Create the user (or add a role to an existing one). Returns the user and, for a new
     user, the secret for the set-password link to mail."""
     email = _clean_email(email)
-    grant = make_grant(granter, role, scope_value)
+    grant = make_grant(granter, role, scope_value, reads_comments=reads_comments)
     user = db.session.scalar(db.select(User).where(User.email == email))
     token = None
     if user is None:
@@ -119,8 +139,35 @@ def _add_grant(actor_id: int | None, user: User, grant: Grant) -> None:
     record_event(actor_id, "grant.add", f"user:{user.id}", _describe(grant))
 
 
-def add_grant(actor_id: int, granter: Scope, user: User, role: str, scope_value: str) -> None:
-    _add_grant(actor_id, user, make_grant(granter, role, scope_value))
+def add_grant(
+    actor_id: int,
+    granter: Scope,
+    user: User,
+    role: str,
+    scope_value: str,
+    reads_comments: bool = False,
+) -> None:
+    _add_grant(
+        actor_id, user, make_grant(granter, role, scope_value, reads_comments=reads_comments)
+    )
+
+
+def set_reads_comments(actor_id: int, granter: Scope, grant: Grant, reads: bool) -> None:
+    """Give or take a lead's grant the right to read free-text comments within its unit."""
+    if not granter.allows_organisation(_grant_organisation(grant), USERS_MANAGE):
+        raise AdminError(_l("Du kan kun ændre roller inden for din egen organisation."))
+    if reads_comments_anyway(grant.role):
+        raise AdminError(_l("Administratorer og analytikere kan altid læse kommentarer."))
+    if bool(grant.reads_comments) == reads:
+        return
+    grant.reads_comments = reads
+    db.session.flush()
+    record_event(
+        actor_id,
+        "grant.comments_on" if reads else "grant.comments_off",
+        f"user:{grant.user_id}",
+        _describe(grant),
+    )
 
 
 def withdraw(actor_id: int, granter: Scope, grant: Grant) -> None:
@@ -158,6 +205,7 @@ def _describe(grant: Grant) -> dict:
         "organisation": grant.organisation_id,
         "specialomraade": grant.specialomraade_id,
         "tilbud": grant.tilbud_id,
+        "reads_comments": bool(grant.reads_comments),
     }
 
 

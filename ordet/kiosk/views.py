@@ -10,7 +10,7 @@ from ..answering import session as respondent_session
 from ..extensions import db, limiter
 from ..questionnaires import get as get_questionnaire
 from ..rounds.queries import open_round_for
-from . import services
+from . import pin, services
 from .channel import COOKIE_NAME, current_device
 from .forms import EnrolForm
 
@@ -59,18 +59,28 @@ def language():
     if request.method == "POST":
         chosen = request.form.get("lang")
         if chosen not in questionnaire.languages:
-            return render_template(
-                "kiosk/language.html",
-                questionnaire=questionnaire,
-                error=_l("Vælg et af sprogene."),
-            ), 400
+            return _language_page(questionnaire, _l("Vælg et af sprogene.")), 400
         _close_current_draft()
         draft_key = respondent_session.begin("kiosk")
         answering.start(round_, tilbud, questionnaire, "kiosk", chosen, draft_key, date.today())
         db.session.commit()
         respondent_session.set_language(chosen)
         return redirect(url_for("answering.intro"))
-    return render_template("kiosk/language.html", questionnaire=questionnaire, error=None)
+    return _language_page(questionnaire, None)
+
+
+def _language_page(questionnaire, error):
+    """The languages with the tablet's default first; the default gets the focus."""
+    default = pin.default_language(current_device().device.id)
+    languages = list(questionnaire.languages)
+    if default in languages:
+        languages.remove(default)
+        languages.insert(0, default)
+    else:
+        default = None
+    return render_template(
+        "kiosk/language.html", languages=languages, default=default, error=error
+    )
 
 
 @bp.post("/afbryd")
