@@ -12,8 +12,16 @@ def register_commands(app: Flask) -> None:
     from .auth.cli import create_user
     from .invitations.commands import purge, send_mail
 
-    for command in (seed_demo, list_rounds, close_drafts, create_user, send_mail, purge, recount,
-                    export_results):
+    for command in (
+        seed_demo,
+        list_rounds,
+        close_drafts,
+        create_user,
+        send_mail,
+        purge,
+        recount,
+        export_results,
+    ):
         app.cli.add_command(command)
 
 
@@ -74,8 +82,12 @@ def recount() -> None:
 @click.command("export-results")
 @click.option("--round", "slug", required=True, help="The round's slug (see list-rounds).")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="FILE.xlsx")
-@click.option("--scope", "scope_email", default=None,
-              help="Export as this staff user (their scope); default: the whole organisation.")
+@click.option(
+    "--scope",
+    "scope_email",
+    default=None,
+    help="Export as this staff user (their scope); default: the whole organisation.",
+)
 @click.option("--comments", is_flag=True, help="Include the comments sheet.")
 @click.option("--raw", "raw_data", is_flag=True, help="Include the raw-data sheets.")
 def export_results(slug: str, out: str, scope_email, comments: bool, raw_data: bool) -> None:

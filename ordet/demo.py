@@ -22,26 +22,76 @@ from .security import hash_secret, new_token
 ORGANISATION = ("rm", "Socialområdet i Region Midtjylland")
 # The eight real specialområder; tilbud marked "(demo)" are invented, Grenen and Koglen are real.
 SPECIALOMRAADER: list[tuple[str, str, str, list[str]]] = [
-    ("autisme", "Specialområde Autisme", "borger",
-     ["Bostedet Lærkehøj (demo)", "Dagtilbuddet Kastanjen (demo)",
-      "Botilbuddet Fjordglimt (demo)", "Autismecenter Skovbrynet (demo)"]),
-    ("hjerneskade", "Specialområde Hjerneskade", "borger",
-     ["Neurocenter Bakkely (demo)", "Bofællesskabet Åbrinken (demo)",
-      "Dagcenter Solsikken (demo)"]),
-    ("udviklingshandicap", "Specialområde Udviklingshandicap", "borger",
-     ["Bostedet Engtoften (demo)", "Værkstedet Havebrug (demo)",
-      "Botilbuddet Stjernehuset (demo)", "Aktivitetshuset Mosevang (demo)"]),
-    ("socialpsykiatri", "Specialområde Socialpsykiatri Voksne", "borger",
-     ["Bocenter Granly (demo)", "Botilbuddet Havnely (demo)", "Støttecenter Lyngbakken (demo)"]),
-    ("boern-unge", "Specialområde Børn og Unge", "unge",
-     ["Børnehjemmet Egebo (demo)", "Ungehuset Nordlys (demo)", "Opholdsstedet Birkelund (demo)"]),
-    ("kriminalitet", "Specialområde Kriminalitetstruede og Dømte Børn og Unge", "unge",
-     ["Grenen", "Koglen", "Ungecenter Vestkyst (demo)"]),
-    ("ikh", "Institut for Kommunikation og Handicap", "borger",
-     ["Tegnsprogshuset (demo)", "Kommunikationscentret Toftebo (demo)", "Bostedet Lydbroen (demo)"]),
-    ("holmstrupgaard", "Holmstrupgård", "borger",
-     ["Holmstrupgård Ungeafsnit (demo)", "Holmstrupgård Voksenafsnit (demo)",
-      "Holmstrupgård Dagbehandling (demo)"]),
+    (
+        "autisme",
+        "Specialområde Autisme",
+        "borger",
+        [
+            "Bostedet Lærkehøj (demo)",
+            "Dagtilbuddet Kastanjen (demo)",
+            "Botilbuddet Fjordglimt (demo)",
+            "Autismecenter Skovbrynet (demo)",
+        ],
+    ),
+    (
+        "hjerneskade",
+        "Specialområde Hjerneskade",
+        "borger",
+        [
+            "Neurocenter Bakkely (demo)",
+            "Bofællesskabet Åbrinken (demo)",
+            "Dagcenter Solsikken (demo)",
+        ],
+    ),
+    (
+        "udviklingshandicap",
+        "Specialområde Udviklingshandicap",
+        "borger",
+        [
+            "Bostedet Engtoften (demo)",
+            "Værkstedet Havebrug (demo)",
+            "Botilbuddet Stjernehuset (demo)",
+            "Aktivitetshuset Mosevang (demo)",
+        ],
+    ),
+    (
+        "socialpsykiatri",
+        "Specialområde Socialpsykiatri Voksne",
+        "borger",
+        ["Bocenter Granly (demo)", "Botilbuddet Havnely (demo)", "Støttecenter Lyngbakken (demo)"],
+    ),
+    (
+        "boern-unge",
+        "Specialområde Børn og Unge",
+        "unge",
+        ["Børnehjemmet Egebo (demo)", "Ungehuset Nordlys (demo)", "Opholdsstedet Birkelund (demo)"],
+    ),
+    (
+        "kriminalitet",
+        "Specialområde Kriminalitetstruede og Dømte Børn og Unge",
+        "unge",
+        ["Grenen", "Koglen", "Ungecenter Vestkyst (demo)"],
+    ),
+    (
+        "ikh",
+        "Institut for Kommunikation og Handicap",
+        "borger",
+        [
+            "Tegnsprogshuset (demo)",
+            "Kommunikationscentret Toftebo (demo)",
+            "Bostedet Lydbroen (demo)",
+        ],
+    ),
+    (
+        "holmstrupgaard",
+        "Holmstrupgård",
+        "borger",
+        [
+            "Holmstrupgård Ungeafsnit (demo)",
+            "Holmstrupgård Voksenafsnit (demo)",
+            "Holmstrupgård Dagbehandling (demo)",
+        ],
+    ),
 ]
 VARIANTS = ("borger", "unge", "paaroerende")
 DEMO_PASSWORD = "ordet-demo"  # noqa: S105 (demo logins, printed on purpose)
@@ -254,7 +304,12 @@ def synthetic_responses(rounds: list[Round], tilbud: list[Tilbud], wanted: int) 
         )
         for key, value in answers.items():
             batch_answers.append(
-                {"id": next_answer, "response_id": next_response, "question_key": key, "value": value}
+                {
+                    "id": next_answer,
+                    "response_id": next_response,
+                    "question_key": key,
+                    "value": value,
+                }
             )
             next_answer += 1
         next_response += 1
@@ -288,7 +343,10 @@ def _synthetic_answers(rng: random.Random, questionnaire, partial: bool) -> dict
     for index, question in enumerate(questionnaire.questions):
         if stop is not None and index >= stop:
             break
-        if question.show_if and answers.get(question.show_if.question) not in question.show_if.any_of:
+        if (
+            question.show_if
+            and answers.get(question.show_if.question) not in question.show_if.any_of
+        ):
             continue
         if question.is_text:
             if rng.random() < 0.08:

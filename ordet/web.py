@@ -63,6 +63,7 @@ def init_web(app: Flask) -> None:
     from .answering.channels import register
     from .answering.views import bp as answering_bp
     from .auth import init_auth
+    from .export.views import bp as export_bp
     from .invitations import upload_views  # noqa: F401  (adds the upload routes)
     from .invitations.channel import LinkChannel
     from .invitations.link_views import bp as link_bp
@@ -71,11 +72,16 @@ def init_web(app: Flask) -> None:
     from .kiosk.settings import bp as kiosk_settings_bp
     from .kiosk.views import bp as kiosk_bp
     from .pages import bp as pages_bp
-    from .export.views import bp as export_bp
     from .results.views import bp as results_bp
 
     for blueprint in (
-        pages_bp, kiosk_bp, answering_bp, kiosk_settings_bp, link_bp, invitations_bp, results_bp,
+        pages_bp,
+        kiosk_bp,
+        answering_bp,
+        kiosk_settings_bp,
+        link_bp,
+        invitations_bp,
+        results_bp,
         export_bp,
     ):
         app.register_blueprint(blueprint)

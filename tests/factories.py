@@ -18,7 +18,9 @@ def _next() -> int:
 
 def make_organisation(name: str | None = None, threshold: int = 5) -> Organisation:
     n = _next()
-    org = Organisation(slug=f"org-{n}", name=name or f"Organisation {n}", anonymity_threshold=threshold)
+    org = Organisation(
+        slug=f"org-{n}", name=name or f"Organisation {n}", anonymity_threshold=threshold
+    )
     db.session.add(org)
     db.session.flush()
     return org
@@ -39,7 +41,10 @@ def make_tilbud(area: Specialomraade | None = None, name: str | None = None, var
     area = area or make_specialomraade()
     n = _next()
     tilbud = Tilbud(
-        specialomraade_id=area.id, slug=f"tilbud-{n}", name=name or f"Tilbud {n}", kiosk_variant=variant
+        specialomraade_id=area.id,
+        slug=f"tilbud-{n}",
+        name=name or f"Tilbud {n}",
+        kiosk_variant=variant,
     )
     db.session.add(tilbud)
     db.session.flush()

@@ -11,7 +11,9 @@ FIRST_OPTION = re.compile(r'name="value" id="opt-[^"]+" value="([^"]+)"')
 def start(client, language: str = "da") -> None:
     page = client.get("/kiosk/sprog")
     assert page.status_code == 200, page.text
-    response = client.post("/kiosk/sprog", data={"lang": language, "csrf_token": csrf_from(page.text)})
+    response = client.post(
+        "/kiosk/sprog", data={"lang": language, "csrf_token": csrf_from(page.text)}
+    )
     assert response.status_code == 302 and response.location.endswith("/svar/intro")
 
 
@@ -22,8 +24,14 @@ def question_page(client, position: int):
     return page, key
 
 
-def answer(client, position: int, value: str | None = None, text: str | None = None,
-           action: str = "next", key: str | None = None):
+def answer(
+    client,
+    position: int,
+    value: str | None = None,
+    text: str | None = None,
+    action: str = "next",
+    key: str | None = None,
+):
     page, found_key = question_page(client, position)
     data = {"csrf_token": csrf_from(page.text), "question": key or found_key, "action": action}
     if value is not None:

@@ -39,18 +39,43 @@ class Cluster:
             _as_user(["true"])
             shutil.chown(self.dir, PG_USER)
         subprocess.run(
-            _as_user(["initdb", "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8",
-                      "--no-sync"]),
-            check=True, capture_output=True,
+            _as_user(
+                [
+                    "initdb",
+                    "-D",
+                    str(self.data),
+                    "-A",
+                    "trust",
+                    "-U",
+                    "postgres",
+                    "-E",
+                    "UTF8",
+                    "--no-sync",
+                ]
+            ),
+            check=True,
+            capture_output=True,
         )
         options = (
             f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c fsync=off "
             "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
         )
         subprocess.run(
-            _as_user(["pg_ctl", "-D", str(self.data), "-o", options, "-l",
-                      str(self.dir / "log"), "-w", "start"]),
-            check=True, capture_output=True,
+            _as_user(
+                [
+                    "pg_ctl",
+                    "-D",
+                    str(self.data),
+                    "-o",
+                    options,
+                    "-l",
+                    str(self.dir / "log"),
+                    "-w",
+                    "start",
+                ]
+            ),
+            check=True,
+            capture_output=True,
         )
         return self
 

@@ -53,19 +53,28 @@ def test_pg_dump_backup_restores_into_an_empty_database(postgres_url, tmp_path):
         tilbud = make_tilbud()
         round_ = make_round([tilbud])
         response = Response(
-            round_id=round_.id, tilbud_id=tilbud.id, questionnaire="borger",
-            questionnaire_version=1, channel="kiosk", language="da", status="complete",
+            round_id=round_.id,
+            tilbud_id=tilbud.id,
+            questionnaire="borger",
+            questionnaire_version=1,
+            channel="kiosk",
+            language="da",
+            status="complete",
             answered_on=round_.opens_on,
         )
-        response.answers = [Answer(question_key="glad", value="ja"),
-                            Answer(question_key="andet", value="Æbler og søde ører")]
+        response.answers = [
+            Answer(question_key="glad", value="ja"),
+            Answer(question_key="andet", value="Æbler og søde ører"),
+        ]
         db.session.add(response)
         db.session.commit()
     before = counts(live)
 
     made = subprocess.run(
         [DEPLOY / "backup.sh", libpq(postgres_url, "ordet_live"), tmp_path / "backups"],
-        check=True, capture_output=True, text=True,
+        check=True,
+        capture_output=True,
+        text=True,
     )
     dump = Path(made.stdout.strip())
     assert dump.exists() and dump.name.startswith("ordet-")
@@ -73,7 +82,8 @@ def test_pg_dump_backup_restores_into_an_empty_database(postgres_url, tmp_path):
     create_database(postgres_url, "ordet_restored")
     subprocess.run(
         [DEPLOY / "restore.sh", dump, libpq(postgres_url, "ordet_restored")],
-        check=True, capture_output=True,
+        check=True,
+        capture_output=True,
     )
     restored_url = make_url(postgres_url).set(database="ordet_restored").render_as_string(False)
     after = counts(create_app(config_for(restored_url, tmp_path)))

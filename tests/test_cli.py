@@ -10,7 +10,9 @@ from ordet.rounds.models import Round
 
 def counts() -> dict[str, int]:
     models = (Specialomraade, Tilbud, Round, Device, EnrolmentCode, User, Response, Answer)
-    return {m.__name__: db.session.scalar(db.select(db.func.count()).select_from(m)) for m in models}
+    return {
+        m.__name__: db.session.scalar(db.select(db.func.count()).select_from(m)) for m in models
+    }
 
 
 def test_seed_demo_creates_the_organisation_and_twice_changes_nothing(runner):
@@ -31,7 +33,9 @@ def test_seed_demo_creates_the_organisation_and_twice_changes_nothing(runner):
     assert counts() == seeded
     # The printed enrolment codes are the same, and they work.
     code_lines = [line for line in first.output.splitlines() if "Lærkehøj" in line]
-    assert code_lines and code_lines == [l for l in second.output.splitlines() if "Lærkehøj" in l]
+    assert code_lines and code_lines == [
+        line for line in second.output.splitlines() if "Lærkehøj" in line
+    ]
 
 
 def test_synthetic_responses_spread_over_three_rounds_and_include_partials(runner):
@@ -42,7 +46,9 @@ def test_synthetic_responses_spread_over_three_rounds_and_include_partials(runne
     assert len(per_round) == 3
     statuses = set(db.session.scalars(db.select(Response.status).distinct()))
     assert statuses == {"complete", "partial"}
-    assert not db.session.scalar(db.select(db.func.count()).where(Response.draft_key_hash.is_not(None)))
+    assert not db.session.scalar(
+        db.select(db.func.count()).where(Response.draft_key_hash.is_not(None))
+    )
 
 
 def test_list_rounds_prints_one_round_a_line(runner):
@@ -52,7 +58,11 @@ def test_list_rounds_prints_one_round_a_line(runner):
     assert len(lines) == 3
     year = date.today().year
     assert lines[-1].split("\t") == [
-        f"ordet-er-dit-{year}", f"Ordet er dit {year}", f"{year}-01-01", f"{year}-12-31", "aaben"
+        f"ordet-er-dit-{year}",
+        f"Ordet er dit {year}",
+        f"{year}-01-01",
+        f"{year}-12-31",
+        "aaben",
     ]
     assert lines[0].endswith("lukket")
 
@@ -90,8 +100,11 @@ def test_close_drafts_leaves_link_drafts_open_while_their_round_is(runner, app):
 
     unit = make_tilbud()
     open_round = make_round([unit])
-    closed_round = make_round([unit], opens_on=date.today() - timedelta(days=30),
-                              closes_on=date.today() - timedelta(days=1))
+    closed_round = make_round(
+        [unit],
+        opens_on=date.today() - timedelta(days=30),
+        closes_on=date.today() - timedelta(days=1),
+    )
     form = latest("paaroerende")
     yesterday = date.today() - timedelta(days=2)
     for round_, key in ((open_round, "open"), (closed_round, "closed")):

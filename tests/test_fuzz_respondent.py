@@ -23,8 +23,11 @@ RESPONDENT_BLUEPRINTS = {"kiosk", "answering", "link", "invitations", "pages"}
 def respondent_rules():
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     return sorted(
-        (rule for rule in app.url_map.iter_rules()
-         if rule.endpoint.split(".")[0] in RESPONDENT_BLUEPRINTS),
+        (
+            rule
+            for rule in app.url_map.iter_rules()
+            if rule.endpoint.split(".")[0] in RESPONDENT_BLUEPRINTS
+        ),
         key=lambda rule: rule.endpoint,
     )
 
@@ -33,8 +36,27 @@ RULES = respondent_rules()
 FIELDS = ["value", "text", "question", "action", "lang", "code", "label", "next", "kode", "email"]
 safe_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=60)
 tricky = st.sampled_from(
-    ["", "ja", "nej", "ved_ikke", "next", "back", "skip", "da", "en", "hjaelp", "andet", "../",
-     "//evil.example", "' OR 1=1 --", "<script>", "\x00", "٣", "9" * 30, "A" * 3000]
+    [
+        "",
+        "ja",
+        "nej",
+        "ved_ikke",
+        "next",
+        "back",
+        "skip",
+        "da",
+        "en",
+        "hjaelp",
+        "andet",
+        "../",
+        "//evil.example",
+        "' OR 1=1 --",
+        "<script>",
+        "\x00",
+        "٣",
+        "9" * 30,
+        "A" * 3000,
+    ]
 )
 values = st.one_of(tricky, safe_text)
 forms = st.dictionaries(st.one_of(st.sampled_from(FIELDS), safe_text), values, max_size=6)
@@ -82,11 +104,20 @@ def test_respondent_endpoints_survive_junk(kiosk_tablet, rule):
     client = kiosk_tablet
     methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
 
-    @settings(max_examples=20, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-    @given(method=st.sampled_from(methods), part=path_parts, form=forms, csrf=csrf_choice,
-           query=st.dictionaries(st.sampled_from(FIELDS), values, max_size=2),
-           real_question=st.booleans())
+    @settings(
+        max_examples=20,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(
+        method=st.sampled_from(methods),
+        part=path_parts,
+        form=forms,
+        csrf=csrf_choice,
+        query=st.dictionaries(st.sampled_from(FIELDS), values, max_size=2),
+        real_question=st.booleans(),
+    )
     def one_request(method, part, form, csrf, query, real_question):
         url = url_for_rule(rule, part) if rule.arguments else rule.rule
         if url is None:
@@ -105,8 +136,9 @@ def test_respondent_endpoints_survive_junk(kiosk_tablet, rule):
             elif csrf == "garbage":
                 form = {**form, "csrf_token": "IjEyMyI.garbage"}
         before = snapshot()
-        response = client.open(url, method=method, data=form if method == "POST" else None,
-                               query_string=query)
+        response = client.open(
+            url, method=method, data=form if method == "POST" else None, query_string=query
+        )
         status = response.status_code
         response.close()
         assert status < 500, (method, url, form, status)

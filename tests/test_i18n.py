@@ -15,9 +15,23 @@ def extracted(tmp_path_factory):
     pot = tmp_path_factory.mktemp("i18n") / "messages.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
     subprocess.run(
-        [str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_gettext",
-         "--no-location", "-o", str(pot), "."],
-        cwd=ROOT, check=True, capture_output=True,
+        [
+            str(pybabel),
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "-o",
+            str(pot),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
     )
     with pot.open("rb") as handle:
         return {m.id for m in read_po(handle) if m.id}
@@ -38,7 +52,9 @@ def test_no_extracted_string_is_missing_from_the_catalogue(extracted, language):
 def test_the_english_catalogue_is_complete(extracted):
     english = catalogue("en")
     untranslated = sorted(
-        str(m.id) for m in english
-        if m.id in extracted and (not m.string or (isinstance(m.string, tuple) and not all(m.string)) or m.fuzzy)
+        str(m.id)
+        for m in english
+        if m.id in extracted
+        and (not m.string or (isinstance(m.string, tuple) and not all(m.string)) or m.fuzzy)
     )
     assert untranslated == [], f"untranslated or fuzzy in en: {untranslated[:10]}"

@@ -34,7 +34,13 @@ def responses() -> list[Response]:
 
 
 def first_option(key, html):
-    return None if key == "hjaelp_hvordan" else kiosk.FIRST_OPTION.search(html).group(1) if 'name="value"' in html else "Alt er godt"
+    return (
+        None
+        if key == "hjaelp_hvordan"
+        else kiosk.FIRST_OPTION.search(html).group(1)
+        if 'name="value"' in html
+        else "Alt er godt"
+    )
 
 
 @pytest.mark.parametrize("language", ["da", "en"])
@@ -196,8 +202,11 @@ def test_an_unknown_tablet_is_told_to_enrol(client, tilbud):
 
 def test_a_closed_round_says_so_plainly(client, app):
     unit = make_tilbud()
-    make_round([unit], opens_on=date.today() - timedelta(days=40),
-               closes_on=date.today() - timedelta(days=1))
+    make_round(
+        [unit],
+        opens_on=date.today() - timedelta(days=40),
+        closes_on=date.today() - timedelta(days=1),
+    )
     db.session.commit()
     enrol(client, unit)
     page = client.get("/kiosk/")
@@ -227,7 +236,9 @@ def test_an_enrolment_code_works_once(client, tilbud, app):
 
     code = enrolment_code(tilbud)
     page = client.get("/kiosk/tilmeld")
-    ok = client.post("/kiosk/tilmeld", data={"code": code.lower(), "csrf_token": csrf_from(page.text)})
+    ok = client.post(
+        "/kiosk/tilmeld", data={"code": code.lower(), "csrf_token": csrf_from(page.text)}
+    )
     assert ok.status_code == 302
     other = app.test_client()  # the client fixture set the isolated class
     page = other.get(f"/kiosk/tilmeld?kode={code}")

@@ -5,11 +5,25 @@ from ordet.extensions import db
 def test_a_response_stores_no_ip_device_or_time_of_day():
     columns = {c.name: c for c in Response.__table__.columns}
     assert set(columns) == {
-        "id", "round_id", "tilbud_id", "questionnaire", "questionnaire_version", "channel",
-        "language", "assisted", "status", "answered_on", "draft_key_hash",
+        "id",
+        "round_id",
+        "tilbud_id",
+        "questionnaire",
+        "questionnaire_version",
+        "channel",
+        "language",
+        "assisted",
+        "status",
+        "answered_on",
+        "draft_key_hash",
     }
     assert str(columns["answered_on"].type) == "DATE"
-    assert {c.name for c in Answer.__table__.columns} == {"id", "response_id", "question_key", "value"}
+    assert {c.name for c in Answer.__table__.columns} == {
+        "id",
+        "response_id",
+        "question_key",
+        "value",
+    }
 
 
 def test_healthz_answers_when_the_database_does(client):
@@ -22,8 +36,11 @@ def test_healthz_says_unavailable_when_the_database_is_gone(app, tmp_path):
     from ordet import create_app
 
     broken = create_app(
-        {"TESTING": True, "SECRET_KEY": "x",
-         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite"}
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/missing/dir/db.sqlite",
+        }
     )
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503

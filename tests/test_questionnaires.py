@@ -29,7 +29,9 @@ def test_every_closed_question_offers_dont_know_and_declined_and_a_pictogram():
 def test_kiosk_questionnaires_end_with_free_text_then_help(key):
     keys = [q.key for q in latest(key).questions]
     assert keys[-3:] == ["andet", "hjaelp", "hjaelp_hvordan"]
-    assert latest(key).question("glad_for_stedet" if key == "borger" else "trives").type == "smiley3"
+    assert (
+        latest(key).question("glad_for_stedet" if key == "borger" else "trives").type == "smiley3"
+    )
 
 
 def test_how_they_helped_is_asked_only_after_a_yes():
@@ -76,6 +78,9 @@ def test_loader_refuses_other_bad_questions(change, message):
 
 def test_loader_refuses_show_if_pointing_at_a_later_question():
     raw = _raw()
-    raw["questions"][0] = {**raw["questions"][0], "show_if": {"question": "hjaelp", "any_of": ["nej"]}}
+    raw["questions"][0] = {
+        **raw["questions"][0],
+        "show_if": {"question": "hjaelp", "any_of": ["nej"]},
+    }
     with pytest.raises(QuestionnaireError, match="show_if"):
         parse(raw, "borger-v1.toml")

@@ -57,7 +57,9 @@ def counts_by_tilbud(round_id: int, tilbud_ids: Select) -> list[Counts]:
 def invited_and_answered(round_id: int, tilbud_ids: list[int]) -> dict[int, tuple[int, int]]:
     """{tilbud id: (invited, answered)}; tilbud nobody was invited from are left out."""
     rows = db.session.execute(
-        select(Invitation.tilbud_id, func.count(Invitation.id), func.count(Invitation.answered_week))
+        select(
+            Invitation.tilbud_id, func.count(Invitation.id), func.count(Invitation.answered_week)
+        )
         .where(Invitation.round_id == round_id, Invitation.tilbud_id.in_(tilbud_ids))
         .group_by(Invitation.tilbud_id)
     )

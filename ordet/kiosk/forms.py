@@ -13,5 +13,5 @@ class EnrolForm(FlaskForm):
     label = StringField(
         _l("Navn på tablet (valgfrit)"),
         validators=[Length(max=120, message=_l("Højst 120 tegn."))],
-        description=_l("Fx \"Tablet i fællesstuen\"."),
+        description=_l('Fx "Tablet i fællesstuen".'),
     )

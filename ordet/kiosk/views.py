@@ -32,7 +32,11 @@ def _round_and_questionnaire():
     round_ = open_round_for(tilbud, tilbud.kiosk_variant, date.today())
     if round_ is None:
         return tilbud, None, None
-    return tilbud, round_, get_questionnaire(tilbud.kiosk_variant, round_.version_of(tilbud.kiosk_variant))
+    return (
+        tilbud,
+        round_,
+        get_questionnaire(tilbud.kiosk_variant, round_.version_of(tilbud.kiosk_variant)),
+    )
 
 
 @bp.get("/")
@@ -78,9 +82,7 @@ def _language_page(questionnaire, error):
         languages.insert(0, default)
     else:
         default = None
-    return render_template(
-        "kiosk/language.html", languages=languages, default=default, error=error
-    )
+    return render_template("kiosk/language.html", languages=languages, default=default, error=error)
 
 
 @bp.post("/afbryd")
@@ -114,7 +116,9 @@ def enrol():
             response.set_cookie(
                 COOKIE_NAME,
                 services.cookie_value(current_app.config["SECRET_KEY"], device, secret),
-                max_age=int(timedelta(days=current_app.config["KIOSK_COOKIE_DAYS"]).total_seconds()),
+                max_age=int(
+                    timedelta(days=current_app.config["KIOSK_COOKIE_DAYS"]).total_seconds()
+                ),
                 httponly=True,
                 samesite="Lax",
                 secure=current_app.config["SESSION_COOKIE_SECURE"],

@@ -1,4 +1,4 @@
-"""Read questionnaire files and refuse bad ones with a message naming the question and the problem."""
+"""Read questionnaire files; refuse a bad one, naming the question and the problem."""
 
 import re
 import tomllib
@@ -73,7 +73,9 @@ def _options(raw: dict, where: str, qtype: str, languages: tuple[str, ...]) -> t
     else:
         items = raw.get("options")
         if not isinstance(items, list) or len(items) < 2:
-            raise QuestionnaireError(f"{where}: et valgspørgsmål skal have mindst to svarmuligheder")
+            raise QuestionnaireError(
+                f"{where}: et valgspørgsmål skal have mindst to svarmuligheder"
+            )
         own = []
         for item in items:
             code = item.get("code", "") if isinstance(item, dict) else ""

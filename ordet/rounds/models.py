@@ -53,7 +53,7 @@ class RoundQuestionnaire(db.Model):
 
 
 class RoundTilbud(db.Model):
-    """A tilbud taking part in a round, with the number of borgere it serves (for response rates)."""
+    """A tilbud in a round, with the number of borgere it serves (for response rates)."""
 
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
     tilbud_id: Mapped[int] = mapped_column(ForeignKey("tilbud.id"), primary_key=True, index=True)

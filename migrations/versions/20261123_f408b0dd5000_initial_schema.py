@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 831468d4c7da
+Revision ID: f408b0dd5000
 Revises: 
-Create Date: 2026-11-23 17:51:24.261241
+Create Date: 2026-11-23 18:22:34.563641
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '831468d4c7da'
+revision = 'f408b0dd5000'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -89,6 +89,25 @@ def upgrade():
     )
     with op.batch_alter_table('password_token', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_password_token_user_id'), ['user_id'], unique=False)
+
+    op.create_table('question_audio',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('questionnaire', sa.String(length=40), nullable=False),
+    sa.Column('questionnaire_version', sa.Integer(), nullable=False),
+    sa.Column('question_key', sa.String(length=40), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('mimetype', sa.String(length=20), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('digest', sa.String(length=64), nullable=False),
+    sa.Column('uploaded_on', sa.Date(), nullable=False),
+    sa.Column('data', sa.LargeBinary(), nullable=True),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_question_audio_organisation_id_organisation')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_question_audio')),
+    sa.UniqueConstraint('organisation_id', 'questionnaire', 'questionnaire_version', 'question_key', 'language', name=op.f('uq_question_audio_organisation_id_questionnaire_questionnaire_version_question_key_language'))
+    )
+    with op.batch_alter_table('question_audio', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_question_audio_organisation_id'), ['organisation_id'], unique=False)
 
     op.create_table('round',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -176,6 +195,7 @@ def upgrade():
     sa.Column('organisation_id', sa.Integer(), nullable=True),
     sa.Column('specialomraade_id', sa.Integer(), nullable=True),
     sa.Column('tilbud_id', sa.Integer(), nullable=True),
+    sa.Column('reads_comments', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_grant_organisation_id_organisation')),
     sa.ForeignKeyConstraint(['specialomraade_id'], ['specialomraade.id'], name=op.f('fk_grant_specialomraade_id_specialomraade')),
     sa.ForeignKeyConstraint(['tilbud_id'], ['tilbud.id'], name=op.f('fk_grant_tilbud_id_tilbud')),
@@ -384,6 +404,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_round_organisation_id'))
 
     op.drop_table('round')
+    with op.batch_alter_table('question_audio', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_question_audio_organisation_id'))
+
+    op.drop_table('question_audio')
     with op.batch_alter_table('password_token', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_password_token_user_id'))
 
