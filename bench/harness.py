@@ -94,6 +94,19 @@ class Server:
         )
         return [int(pid) for pid in found.stdout.split()]
 
+    def cpu_seconds(self) -> float:
+        """CPU used so far by the workers, including workers gunicorn already recycled (their
+        time is in the master's children's time once reaped)."""
+        tick = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.worker_pids():
+            fields = _proc_stat(pid)
+            total += int(fields[11]) + int(fields[12]) if fields else 0  # utime, stime
+        master = _proc_stat(self.process.pid)
+        if master:
+            total += int(master[13]) + int(master[14])  # cutime, cstime
+        return total / tick
+
     def stop(self) -> None:
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)  # only the master we started, by its pid
@@ -102,6 +115,14 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def _proc_stat(pid: int) -> list[str] | None:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return text.rsplit(")", 1)[1].split()  # fields from "state" on: utime is index 11
 
 
 def start_server(app_spec: str, env: dict[str, str], tmp: Path, workers: int = 2) -> Server:
