@@ -37,14 +37,35 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+class DurableCluster(postgres.Cluster):
+    """The suite's throwaway cluster restarted with PostgreSQL's defaults for durability
+    (fsync, synchronous_commit, full_page_writes on), as a production server runs. The suite
+    turns them off for speed, which would make every commit free and the bench unrealistic."""
+
+    def start(self) -> "DurableCluster":
+        super().start()
+        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
+                   "-c max_connections=200")
+        subprocess.run(
+            postgres._as_user(["pg_ctl", "-D", str(self.data), "-o", options, "-l",
+                               str(self.dir / "log"), "-w", "restart"]),
+            check=True, capture_output=True,
+        )
+        return self
+
+
 @contextmanager
-def database(engine: str):
-    """A fresh, empty database URL for ``engine`` ("sqlite" or "postgresql")."""
+def database(engine: str, durable: bool = True):
+    """A fresh, empty database URL for ``engine`` ("sqlite" or "postgresql").
+
+    ``durable=False``: PostgreSQL without fsync (the test suite's settings), so commits cost
+    no disk wait and the figures show CPU alone.
+    """
     with tempfile.TemporaryDirectory(prefix=f"ordet-bench-{engine}-") as tmp:
         if engine == "sqlite":
             yield f"sqlite:///{tmp}/bench.sqlite", Path(tmp), None
             return
-        cluster = postgres.Cluster().start()
+        cluster = (DurableCluster() if durable else postgres.Cluster()).start()
         try:
             yield cluster.url, Path(tmp), cluster
         finally:

@@ -201,13 +201,16 @@ def stored_exactly_once(url: str, acknowledged: list[str], unacknowledged: list[
 
 
 async def bench_engine(
-    engine: str, levels: list[int], seconds: float, cap: int, long_seconds: float
+    engine: str, levels: list[int], seconds: float, cap: int, long_seconds: float, durable: bool
 ) -> bool:
-    with database(engine) as (url, tmp, _cluster):
+    with database(engine, durable) as (url, tmp, _cluster):
         codes = seed(url, max(levels))
         bare_table(url)
         env = app_env(url, tmp)
-        print(f"\n== {engine} (gunicorn, 2 sync workers, clients over fresh connections) ==")
+        commits = ("fsync on every commit" if durable or engine == "sqlite"
+                   else "fsync and synchronous_commit off")
+        print(f"\n== {engine}, {commits} (gunicorn, 2 sync workers, clients over fresh "
+              "connections) ==")
         bare = start_server("bench.bare:create_app()", env, tmp)
         baseline = {}
         try:
@@ -261,12 +264,14 @@ def main() -> None:
     parser.add_argument("--long-seconds", type=float, default=None,
                         help="questionnaire phase at 100+ clients (default: --seconds)")
     parser.add_argument("--max-requests", type=int, default=200_000, help="per phase")
+    parser.add_argument("--pg-no-fsync", action="store_true",
+                        help="PostgreSQL with fsync and synchronous_commit off (CPU cost alone)")
     args = parser.parse_args()
     levels = [int(n) for n in args.clients.split(",")]
     ok = True
     for engine in args.engines.split(","):
         ok &= asyncio.run(bench_engine(engine, levels, args.seconds, args.max_requests,
-                                       args.long_seconds or args.seconds))
+                                       args.long_seconds or args.seconds, not args.pg_no_fsync))
     print("\nRESULT:", "OK — no errors, every response stored exactly once" if ok else "FAILED")
     raise SystemExit(0 if ok else 1)
 
