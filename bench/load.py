@@ -3,6 +3,12 @@ PostgreSQL, against a bare Flask insert handler served the same way. 127.0.0.1 o
 
     .venv/bin/python bench/load.py                     # both engines, 10/50/200 clients
     .venv/bin/python bench/load.py --engines sqlite --clients 10,200 --seconds 5
+    .venv/bin/python bench/load.py --clients 10,50,200 --seconds 10 --long-seconds 45
+
+PostgreSQL runs with fsync and synchronous_commit on, as in production (``--pg-no-fsync``: the
+test suite's settings, where commits cost nothing and only CPU counts). Each phase also prints
+the workers' CPU per request, the load generator's CPU share and the load average: on a shared
+machine throughput moves with everyone else's work.
 
 Prints, per engine and concurrency: requests/s and p50/p99 of the bare insert, of a screen save
 (POST of one answer) and of a whole questionnaire (complete responses/s, save and submit
