@@ -19,6 +19,7 @@ stored exactly once.
 import argparse
 import asyncio
 import os
+import random
 import resource
 import time
 from collections import Counter
@@ -129,8 +130,12 @@ async def save_client(phase: Phase, browser: Browser, token: str, key: str, valu
         i += 1
 
 
-async def questionnaire_client(phase: Phase, browser: Browser, n: int) -> None:
-    """Whole questionnaires: language, every screen (GET then POST), submit."""
+async def questionnaire_client(phase: Phase, browser: Browser, n: int, think: float = 0) -> None:
+    """Whole questionnaires: language, every screen (GET then POST), submit.
+
+    ``think``: seconds a person looks at each screen before answering (random, 0.5-1.5x), so
+    the offered load is that of real tablets instead of as fast as the server answers.
+    """
     done = 0
     while phase.running():
         token = await phase.call(choose_language(browser))
@@ -149,6 +154,8 @@ async def questionnaire_client(phase: Phase, browser: Browser, n: int) -> None:
                 form["text"] = nonce if key == "andet" else "bench"
             else:
                 form["value"] = OPTION.search(page.text).group(1)
+            if think:
+                await asyncio.sleep(think * random.uniform(0.5, 1.5))  # noqa: S311
             t0 = time.perf_counter()
             reply = await phase.call(browser.post(f"/svar/{position}", form))
             took = time.perf_counter() - t0
@@ -207,7 +214,13 @@ def stored_exactly_once(url: str, acknowledged: list[str], unacknowledged: list[
 
 
 async def bench_engine(
-    engine: str, levels: list[int], seconds: float, cap: int, long_seconds: float, durable: bool
+    engine: str,
+    levels: list[int],
+    seconds: float,
+    cap: int,
+    long_seconds: float,
+    durable: bool,
+    think: float,
 ) -> bool:
     with database(engine, durable) as (url, tmp, _cluster):
         codes = seed(url, max(levels))
@@ -245,7 +258,7 @@ async def bench_engine(
                 # A questionnaire is ~30 requests: at high concurrency each client needs a
                 # longer phase to finish even one.
                 phase = Phase(seconds if n < 100 else long_seconds, cap, server)
-                stats = await phase.run([questionnaire_client(phase, b, i)
+                stats = await phase.run([questionnaire_client(phase, b, i, think)
                                          for i, b in enumerate(kiosks[:n])])
                 acknowledged += stats.completed
                 unacknowledged += stats.unacknowledged
@@ -270,6 +283,8 @@ def main() -> None:
     parser.add_argument("--long-seconds", type=float, default=None,
                         help="questionnaire phase at 100+ clients (default: --seconds)")
     parser.add_argument("--max-requests", type=int, default=200_000, help="per phase")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds a person reads each screen in the questionnaire phase")
     parser.add_argument("--pg-no-fsync", action="store_true",
                         help="PostgreSQL with fsync and synchronous_commit off (CPU cost alone)")
     args = parser.parse_args()
@@ -277,7 +292,8 @@ def main() -> None:
     ok = True
     for engine in args.engines.split(","):
         ok &= asyncio.run(bench_engine(engine, levels, args.seconds, args.max_requests,
-                                       args.long_seconds or args.seconds, not args.pg_no_fsync))
+                                       args.long_seconds or args.seconds, not args.pg_no_fsync,
+                                       args.think))
     print("\nRESULT:", "OK — no errors, every response stored exactly once" if ok else "FAILED")
     raise SystemExit(0 if ok else 1)
 
