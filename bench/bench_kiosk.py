@@ -8,11 +8,10 @@ same process, so machine noise cancels), and the bytes one question page loads.
 import argparse
 import re
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
-
-import sys
 
 from flask import Flask
 
@@ -84,7 +83,8 @@ def main() -> None:
         total += len(client.get(asset.split("?")[0]).data)
     external = EXTERNAL.findall(page.text)
 
-    print(f"question page render: {render * 1000:.2f} ms (bare same bytes {bare_render * 1000:.3f} ms)"
+    print(f"question page render: {render * 1000:.2f} ms "
+          f"(bare same bytes {bare_render * 1000:.3f} ms)"
           f" ratio {render / bare_render:.1f}x")
     print(f"save one answer:      {save * 1000:.2f} ms (bare {bare_save * 1000:.3f} ms)"
           f" ratio {save / bare_save:.1f}x")

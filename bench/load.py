@@ -3,6 +3,12 @@ PostgreSQL, against a bare Flask insert handler served the same way. 127.0.0.1 o
 
     .venv/bin/python bench/load.py                     # both engines, 10/50/200 clients
     .venv/bin/python bench/load.py --engines sqlite --clients 10,200 --seconds 5
+    .venv/bin/python bench/load.py --clients 10,50,200 --seconds 10 --long-seconds 45
+
+PostgreSQL runs with fsync and synchronous_commit on, as in production (``--pg-no-fsync``: the
+test suite's settings, where commits cost nothing and only CPU counts). Each phase also prints
+the workers' CPU per request, the load generator's CPU share and the load average: on a shared
+machine throughput moves with everyone else's work.
 
 Prints, per engine and concurrency: requests/s and p50/p99 of the bare insert, of a screen save
 (POST of one answer) and of a whole questionnaire (complete responses/s, save and submit
@@ -12,6 +18,9 @@ stored exactly once.
 
 import argparse
 import asyncio
+import os
+import random
+import resource
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -22,6 +31,7 @@ from harness import (
     QUESTION_KEY,
     Browser,
     Reply,
+    Server,
     app_env,
     choose_language,
     database,
@@ -41,6 +51,9 @@ class Stats:
     unacknowledged: list[str] = field(default_factory=list)
     requests: int = 0
     elapsed: float = 0.0
+    server_cpu: float = 0.0
+    client_cpu: float = 0.0
+    load: float = 0.0
 
     def timed(self, kind: str, seconds: float) -> None:
         self.latency.setdefault(kind, []).append(seconds)
@@ -50,10 +63,21 @@ class Stats:
         return (f"{len(values) / self.elapsed:8.1f}/s  p50 {percentile(values, .5) * 1000:6.1f} ms"
                 f"  p99 {percentile(values, .99) * 1000:6.1f} ms")
 
+    def costs(self) -> str:
+        """Where the CPU went: the bench must not be what limits the server."""
+        per_request = self.server_cpu / max(self.requests, 1) * 1000
+        return (f"server CPU {per_request:.2f} ms/request, load generator "
+                f"{self.client_cpu / self.elapsed * 100:.0f}% of a core, load avg {self.load:.2f}")
+
+
+def client_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
 
 class Phase:
-    def __init__(self, seconds: float, max_requests: int):
-        self.seconds, self.max_requests = seconds, max_requests
+    def __init__(self, seconds: float, max_requests: int, server: Server):
+        self.seconds, self.max_requests, self.server = seconds, max_requests, server
         self.stats = Stats()
 
     def running(self) -> bool:
@@ -69,10 +93,14 @@ class Phase:
             return Reply(0, "", "")
 
     async def run(self, workers) -> Stats:
+        self.stats.load = os.getloadavg()[0]
+        server_cpu, own_cpu = self.server.cpu_seconds(), client_cpu()
         started = time.monotonic()
         self.deadline = started + self.seconds
         await asyncio.gather(*workers)
         self.stats.elapsed = time.monotonic() - started
+        self.stats.server_cpu = self.server.cpu_seconds() - server_cpu
+        self.stats.client_cpu = client_cpu() - own_cpu
         return self.stats
 
 
@@ -102,8 +130,12 @@ async def save_client(phase: Phase, browser: Browser, token: str, key: str, valu
         i += 1
 
 
-async def questionnaire_client(phase: Phase, browser: Browser, n: int) -> None:
-    """Whole questionnaires: language, every screen (GET then POST), submit."""
+async def questionnaire_client(phase: Phase, browser: Browser, n: int, think: float = 0) -> None:
+    """Whole questionnaires: language, every screen (GET then POST), submit.
+
+    ``think``: seconds a person looks at each screen before answering (random, 0.5-1.5x), so
+    the offered load is that of real tablets instead of as fast as the server answers.
+    """
     done = 0
     while phase.running():
         token = await phase.call(choose_language(browser))
@@ -122,6 +154,8 @@ async def questionnaire_client(phase: Phase, browser: Browser, n: int) -> None:
                 form["text"] = nonce if key == "andet" else "bench"
             else:
                 form["value"] = OPTION.search(page.text).group(1)
+            if think:
+                await asyncio.sleep(think * random.uniform(0.5, 1.5))  # noqa: S311
             t0 = time.perf_counter()
             reply = await phase.call(browser.post(f"/svar/{position}", form))
             took = time.perf_counter() - t0
@@ -179,22 +213,33 @@ def stored_exactly_once(url: str, acknowledged: list[str], unacknowledged: list[
     return not missing and not duplicated and unexplained == 0
 
 
-async def bench_engine(engine: str, levels: list[int], seconds: float, cap: int) -> bool:
-    with database(engine) as (url, tmp, _cluster):
+async def bench_engine(
+    engine: str,
+    levels: list[int],
+    seconds: float,
+    cap: int,
+    long_seconds: float,
+    durable: bool,
+    think: float,
+) -> bool:
+    with database(engine, durable) as (url, tmp, _cluster):
         codes = seed(url, max(levels))
         bare_table(url)
         env = app_env(url, tmp)
-        print(f"\n== {engine} (gunicorn, 2 sync workers, clients over fresh connections) ==")
+        commits = ("fsync on every commit" if durable or engine == "sqlite"
+                   else "fsync and synchronous_commit off")
+        print(f"\n== {engine}, {commits} (gunicorn, 2 sync workers, clients over fresh "
+              "connections) ==")
         bare = start_server("bench.bare:create_app()", env, tmp)
         baseline = {}
         try:
             for n in levels:
-                phase = Phase(seconds, cap)
+                phase = Phase(seconds, cap, bare)
                 browsers = [Browser(bare.port) for _ in range(n)]
                 stats = await phase.run([bare_client(phase, b, i) for i, b in enumerate(browsers)])
                 baseline[n] = len(stats.latency["insert"]) / stats.elapsed
                 print(f"  bare insert   {n:4d} clients: {stats.summary('insert')}"
-                      f"  errors {sum(stats.errors.values())}")
+                      f"  errors {sum(stats.errors.values())}\n      {stats.costs()}")
         finally:
             bare.stop()
         server = start_server("ordet:create_app()", env, tmp)
@@ -203,14 +248,17 @@ async def bench_engine(engine: str, levels: list[int], seconds: float, cap: int)
             kiosks = await prepare_kiosks(server.port, codes)
             for n in levels:
                 setups = await asyncio.gather(*(save_setup(b) for b in kiosks[:n]))
-                phase = Phase(seconds, cap)
+                phase = Phase(seconds, cap, server)
                 stats = await phase.run([save_client(phase, b, *s)
                                          for b, s in zip(kiosks[:n], setups, strict=True)])
                 rate = len(stats.latency["save"]) / stats.elapsed
                 print(f"  screen save   {n:4d} clients: {stats.summary('save')}  errors "
-                      f"{sum(stats.errors.values())}  ratio {rate / baseline[n]:.2f}")
-                phase = Phase(seconds, cap)
-                stats = await phase.run([questionnaire_client(phase, b, i)
+                      f"{sum(stats.errors.values())}  ratio {rate / baseline[n]:.2f}"
+                      f"\n      {stats.costs()}")
+                # A questionnaire is ~30 requests: at high concurrency each client needs a
+                # longer phase to finish even one.
+                phase = Phase(seconds if n < 100 else long_seconds, cap, server)
+                stats = await phase.run([questionnaire_client(phase, b, i, think)
                                          for i, b in enumerate(kiosks[:n])])
                 acknowledged += stats.completed
                 unacknowledged += stats.unacknowledged
@@ -221,6 +269,7 @@ async def bench_engine(engine: str, levels: list[int], seconds: float, cap: int)
                       f"(ratio {requests_rate / baseline[n]:.2f}), errors {dict(stats.errors)}")
                 print(f"      save   {stats.summary('save')}")
                 print(f"      submit {stats.summary('submit')}")
+                print(f"      {stats.costs()}")
         finally:
             server.stop()
         return stored_exactly_once(url, acknowledged, unacknowledged) and clean
@@ -231,12 +280,20 @@ def main() -> None:
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--clients", default="10,50,200", help="concurrency levels")
     parser.add_argument("--seconds", type=float, default=6.0, help="per phase")
+    parser.add_argument("--long-seconds", type=float, default=None,
+                        help="questionnaire phase at 100+ clients (default: --seconds)")
     parser.add_argument("--max-requests", type=int, default=200_000, help="per phase")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds a person reads each screen in the questionnaire phase")
+    parser.add_argument("--pg-no-fsync", action="store_true",
+                        help="PostgreSQL with fsync and synchronous_commit off (CPU cost alone)")
     args = parser.parse_args()
     levels = [int(n) for n in args.clients.split(",")]
     ok = True
     for engine in args.engines.split(","):
-        ok &= asyncio.run(bench_engine(engine, levels, args.seconds, args.max_requests))
+        ok &= asyncio.run(bench_engine(engine, levels, args.seconds, args.max_requests,
+                                       args.long_seconds or args.seconds, not args.pg_no_fsync,
+                                       args.think))
     print("\nRESULT:", "OK — no errors, every response stored exactly once" if ok else "FAILED")
     raise SystemExit(0 if ok else 1)
 

@@ -13,12 +13,10 @@ from flask import (
     session,
     url_for,
 )
-
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..questionnaires import get as get_questionnaire
-from ..rounds.models import Round
 from . import services, unavailable
 from . import session as respondent_session
 from .channels import ChannelRefusal, channel_for
@@ -37,7 +35,7 @@ def load_respondent():
             return redirect(url_for(".thanks"))
         return redirect(channel_for(session.get("finished") or "kiosk").start_url())
     channel = channel_for(respondent.channel)
-    response = services.find_draft(respondent.draft_key)
+    response, round_ = services.find_draft_in_round(respondent.draft_key)
     try:
         channel.check(response, respondent)
     except ChannelRefusal as refusal:
@@ -48,7 +46,6 @@ def load_respondent():
             db.session.commit()
         respondent_session.clear()
         return redirect(channel.start_url())
-    round_ = db.session.get(Round, response.round_id)
     if not round_.is_open(date.today()):
         return render_template(
             "error.html", title=_l("Spørgeskemaet er lukket"), message=_l("Tak for din interesse.")
@@ -121,7 +118,13 @@ def _next_screen(position: int, action: str):
     if position < total:
         db.session.commit()
         return redirect(url_for(".question", position=position + 1))
-    services.submit(g.response, date.today())
+    try:
+        services.submit(g.response, date.today())
+    except services.AlreadyClosed:
+        # A second press of "Send" at the same moment: the first one stored the response.
+        db.session.rollback()
+        respondent_session.finish(g.channel.name)
+        return redirect(url_for(".thanks"))
     g.channel.completed(g.response)
     db.session.commit()
     respondent_session.finish(g.channel.name)

@@ -1,0 +1,67 @@
+"""Two presses of "Send" at the same moment: one response stored, and counted once."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, update
+
+from ordet.answering import services
+from ordet.answering.models import COMPLETE, Response
+from ordet.extensions import db
+from ordet.questionnaires import latest
+from ordet.results.models import RESPONSES_KEY, ResultCount
+
+from .factories import make_round, make_tilbud
+
+
+def counted_responses() -> int:
+    return db.session.scalar(
+        db.select(func.coalesce(func.sum(ResultCount.count), 0)).where(
+            ResultCount.question_key == RESPONSES_KEY
+        )
+    )
+
+
+def test_the_slower_of_two_sends_changes_nothing(app):
+    unit = make_tilbud()
+    round_ = make_round([unit])
+    borger = latest("borger")
+    draft = services.start(round_, unit, borger, "kiosk", "da", "key-1", date.today())
+    services.record(draft, borger, "tryg", "ja", date.today())
+    db.session.commit()
+    round_id = round_.id
+    db.session.expunge_all()
+
+    # The second press loaded the draft; meanwhile the first press completes it and commits.
+    second, found_round = services.find_draft_in_round("key-1")
+    assert second is not None and found_round.id == round_id
+    assert services.answers_of(second) == {"tryg": "ja"}
+    with db.engine.begin() as first:
+        first.execute(
+            update(Response)
+            .where(Response.id == second.id)
+            .values(status=COMPLETE, draft_key_hash=None)
+        )
+
+    with pytest.raises(services.AlreadyClosed):
+        services.submit(second, date.today())
+    db.session.rollback()
+
+    assert counted_responses() == 0  # the first press counts it; the second adds nothing
+    statuses = db.session.scalars(db.select(Response.status)).all()
+    assert statuses == [COMPLETE]
+
+
+def test_a_single_send_is_counted_once(app):
+    unit = make_tilbud()
+    round_ = make_round([unit])
+    borger = latest("borger")
+    draft = services.start(round_, unit, borger, "kiosk", "da", "key-1", date.today())
+    services.record(draft, borger, "tryg", "ja", date.today())
+    services.submit(draft, date.today())
+    services.submit(draft, date.today())  # calling it again changes nothing
+    db.session.commit()
+
+    assert counted_responses() == 1
+    assert db.session.scalar(db.select(Response.draft_key_hash)) is None
+    assert services.find_draft_in_round("key-1") == (None, None)
