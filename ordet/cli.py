@@ -4,6 +4,7 @@ from datetime import date
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from .extensions import db
 
@@ -22,6 +23,11 @@ def register_commands(app: Flask) -> None:
         recount,
         export_results,
     ):
+        # The `flask` command pushes an app context, but a CliRunner on app.cli does not:
+        # each command brings its own, so it runs the same from a script, a bench or a shell.
+        if not getattr(command.callback, "in_app_context", False):
+            command.callback = with_appcontext(command.callback)
+            command.callback.in_app_context = True
         app.cli.add_command(command)
 
 

@@ -168,17 +168,29 @@ def submit(response: Response, today: date) -> None:
 
 
 def abandon(response: Response) -> None:
-    """Close a draft nobody finished: kept as partial if it holds answers, else removed."""
+    """Close a draft nobody finished: kept as partial if it holds answers, else removed.
+
+    Like ``submit``, it changes only a row that is still a draft: when a concurrent request
+    closed it first, there is nothing left to do (and nothing is counted twice).
+    """
     if response.status != DRAFT:
         return
-    if response.answers:
-        response.status = PARTIAL
-        response.draft_key_hash = None
-        db.session.flush()
-        add_response(response)
-    else:
-        db.session.delete(response)
     db.session.flush()
+    table = Response.__table__
+    still_draft = (table.c.id == response.id) & (table.c.status == DRAFT)
+    if response.answers:
+        closed = {"status": PARTIAL, "draft_key_hash": None}
+        claimed = db.session.execute(table.update().where(still_draft).values(closed))
+        if claimed.rowcount == 1:
+            for name, value in closed.items():
+                set_committed_value(response, name, value)
+            add_response(response)
+        else:
+            db.session.expire(response)
+    else:
+        claimed = db.session.execute(table.delete().where(still_draft))
+        if claimed.rowcount == 1:
+            db.session.expunge(response)
 
 
 def close_stale_drafts(today: date) -> int:

@@ -72,6 +72,9 @@ def add_response(response: Response) -> None:
     for answer in response.answers:
         value = TEXT_VALUE if answer.question_key in texts else answer.value
         rows.append({**base, "question_key": answer.question_key, "value": value})
+    # A fixed order: two submits for the same tilbud take the row locks in the same order
+    # and cannot deadlock each other on PostgreSQL.
+    rows.sort(key=lambda row: (row["question_key"], row["value"]))
     db.session.connection().execute(_upsert(), rows)
 
 
