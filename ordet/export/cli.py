@@ -1,4 +1,8 @@
-"""The export-results command's work: who the export is for, and clear failures."""
+"""The export-results command's work: who the export is for, and clear failures.
+
+``--out FILE.xlsx`` writes the workbook; ``--out FILE.csv`` writes the raw data CSV (the analyst
+and admin roles only) and its legend beside it as ``FILE-forklaring.csv``.
+"""
 
 import sys
 from pathlib import Path
@@ -10,7 +14,7 @@ from ..auth.scope import Scope
 from ..extensions import db
 from ..results.pick import Refused
 from ..rounds.queries import round_by_slug
-from .service import export_round
+from .service import export_raw_csv, export_round
 
 
 def run_export(slug: str, out: str, scope_email: str | None, comments: bool, raw: bool) -> None:
@@ -30,7 +34,12 @@ def run_export(slug: str, out: str, scope_email: str | None, comments: bool, raw
         scope = Scope(((ADMIN, round_.organisation_id, None, None),))
         name, user_id = "kommandolinjen", None
     try:
-        export_round(slug, scope, path, user_id, name, comments, raw)
+        if path.suffix.lower() == ".csv":
+            legend = path.with_name(f"{path.stem}-forklaring.csv")
+            _round, written = export_raw_csv(slug, scope, path, legend, user_id)
+            click.echo(f"{written} besvarelser; koderne er forklaret i {legend}")
+        else:
+            export_round(slug, scope, path, user_id, name, comments, raw)
     except Refused as error:
         raise click.ClickException(str(error.message)) from None
     except OSError as error:
