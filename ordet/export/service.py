@@ -79,6 +79,8 @@ def export_raw_csv(
     slug: str, scope: Scope, data: Path, legend: Path | None, user_id: int | None
 ) -> tuple[Round, int]:
     """The raw data CSV (and, if asked, its legend CSV); audited. Raises ``Refused``."""
+    if not scope.can(EXPORT_RAW):
+        raise Refused("Du har ikke adgang til rådata.", 403)
     round_ = pick_round(slug, scope, EXPORT_RAW)
     allowed = set(db.session.scalars(scope.tilbud_ids(EXPORT_RAW)))
     all_results = results_of(round_, scope, EXPORT_RAW, with_views=False)
