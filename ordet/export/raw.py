@@ -6,43 +6,82 @@ from sqlalchemy import select
 
 from ..answering.models import COMPLETE, PARTIAL, Answer, Response
 from ..extensions import db
+from ..questionnaires import loader
 from ..questionnaires.model import Questionnaire
 from ..results.aggregate import RoundResults
-from ..results.queries import comments
+from ..results.models import CommentRedaction
 from ..results.units import TILBUD
 from ..rounds.models import Round
 from .rows import VARIANT_NAMES
 from .writer import DATE, INTEGER, Sheet
 
 
+def stream(query) -> Iterator:
+    """Plain rows in batches on the session's connection: no ORM objects, bounded memory."""
+    connection = db.session.connection().execution_options(yield_per=5000)
+    return iter(connection.execute(query))
+
+
 def comments_sheet(round_: Round, all_results, groups: dict[str, list[int]]) -> Sheet:
-    """Redacted text as stored (originals are never kept), newest first."""
+    """Redacted text as stored (originals are never kept), newest first.
+
+    The same selection as ``results.queries.comments`` (finished responses of the variant in
+    the groups that may show comments, its free-text questions), streamed as plain columns.
+    """
 
     def rows():
         for results, _views in all_results:
-            names = {u.id: u for u in results.tree.units.values() if u.kind == TILBUD}
-            for answer, response, redacted in comments(
-                round_.id, results.variant, groups.get(results.variant, []), limit=100_000
+            tree = results.tree
+            names = {}
+            for t in groups.get(results.variant, []):
+                unit = tree.units[(TILBUD, t)]
+                names[t] = (tree.units[tree.parent[unit.key]].name, unit.name)
+            variant = VARIANT_NAMES.get(results.variant)
+            for tilbud_id, day, key, value, redacted in stream(
+                _comments_query(round_, results, list(names))
             ):
-                unit = names[response.tilbud_id]
-                area = results.tree.units[results.tree.parent[unit.key]].name
-                yield [
-                    VARIANT_NAMES.get(results.variant),
-                    area,
-                    unit.name,
-                    response.answered_on,
-                    answer.question_key,
-                    answer.value,
-                    "ja" if redacted else "nej",
-                ]
+                yield [variant, *names[tilbud_id], day, key, value, "ja" if redacted else "nej"]
 
     headers = ["Skema", "Specialområde", "Tilbud", "Dato", "Spørgsmål", "Kommentar", "Redigeret"]
     return Sheet("Kommentarer", headers, rows(), {3: DATE}, [12, 30, 34, 12, 14, 90, 10])
 
 
+def _comments_query(round_: Round, results: RoundResults, tilbud: list[int]):
+    text_keys = sorted(
+        {
+            q.key
+            for (variant, _version), questionnaire in loader.all_versions().items()
+            if variant == results.variant
+            for q in questionnaire.questions
+            if q.is_text
+        }
+    )
+    return (
+        select(
+            Response.tilbud_id,
+            Response.answered_on,
+            Answer.question_key,
+            Answer.value,
+            CommentRedaction.answer_id,
+        )
+        .join(Response, Response.id == Answer.response_id)
+        .outerjoin(CommentRedaction, CommentRedaction.answer_id == Answer.id)
+        .where(
+            Response.round_id == round_.id,
+            Response.questionnaire == results.variant,
+            Response.status.in_((COMPLETE, PARTIAL)),
+            Response.tilbud_id.in_(tilbud),
+            Answer.question_key.in_(text_keys),
+        )
+        .order_by(Response.answered_on.desc(), Answer.id.desc())
+        .limit(COMMENTS_LIMIT)
+    )
+
+
 RAW_HEADERS = ["Nr.", "Specialområde", "Tilbud", "Version", "Kanal", "Sprog", "Status", "Dato"]
 LEGEND_HEADERS = ["Skema", "Nøgle", "Spørgsmål", "Kode", "Betydning", "Point"]
 FREE_TEXT = "(fritekst)"
+COMMENTS_LIMIT = 100_000
 
 
 def raw_tilbud(results: RoundResults, allowed: set[int]) -> list[int]:
@@ -137,12 +176,9 @@ def raw_rows(
             Response.status.in_((COMPLETE, PARTIAL)),
         )
         .order_by(Response.id)
-        .execution_options(yield_per=5000)
     )
     current, row, number = None, None, 0
-    for rid, tilbud_id, version, channel, lang, status, day, key, value in db.session.execute(
-        query
-    ):
+    for rid, tilbud_id, version, channel, lang, status, day, key, value in stream(query):
         if rid != current:
             if row is not None:
                 yield row

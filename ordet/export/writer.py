@@ -14,9 +14,9 @@ import os
 import re
 import tempfile
 import warnings
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -29,6 +29,9 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 PERCENT, DECIMAL, DATE, INTEGER = "0%", "0.00", "dd-mm-yyyy", "0"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+RISKY = frozenset(FORMULA_STARTS)
+NUMBERS = frozenset({int, float, date, datetime})
+PLAIN = NUMBERS | {type(None), bool}
 
 
 @dataclass
@@ -69,48 +72,38 @@ def text_cell(ws, value: str) -> WriteOnlyCell:
     return cell
 
 
-class _Styled:
-    """One reusable cell per number format (write-only mode writes each cell before the next).
-
-    A fresh ``WriteOnlyCell`` per number, as openpyxl's docs show, costs a style lookup per
-    cell; the workbook has ~10 formats, so each gets one cell that takes every value in turn.
-    """
-
-    def __init__(self, ws) -> None:
-        self.ws = ws
-        self.cells: dict[str, WriteOnlyCell] = {}
-
-    def __call__(self, value, number_format: str) -> WriteOnlyCell:
-        cell = self.cells.get(number_format)
-        if cell is None:
-            cell = self.cells[number_format] = WriteOnlyCell(self.ws)
-            cell.number_format = number_format
-        cell.value = value
-        return cell
-
-
-def _row_maker(ws, sheet: Sheet) -> Callable[[list], Iterator]:
+def _row_maker(ws, sheet: Sheet) -> Callable[[list], list]:
     """A function turning a plain row into values and cells for ``ws.append``.
 
-    It yields lazily: ``ws.append`` writes each cell before asking for the next, which is what
-    lets one styled cell carry several values of the same row.
+    Most cells pass through untouched (numbers, dates, safe text); the per-cell test is one
+    comprehension. A column with a number format gets one ``WriteOnlyCell`` that takes each
+    row's value in turn: write-only mode writes a row before the next is made, and a fresh
+    styled cell per number (as openpyxl's docs show) costs a style lookup per cell.
     """
-    styled = _Styled(ws)
-    formats = sheet.formats
+    columns: dict[int, WriteOnlyCell] = {}
+    for index, number_format in sheet.formats.items():
+        columns[index] = cell = WriteOnlyCell(ws)
+        cell.number_format = number_format
 
-    def make(row: list) -> Iterator:
-        for index, value in enumerate(row):
-            if value is None:
-                yield None
-            elif isinstance(value, str):
-                # Plain strings are text already; only risky ones need a cell of their own.
-                yield text_cell(ws, value) if value and value[0] in FORMULA_STARTS else value
-            elif isinstance(value, Formatted):
-                yield styled(value.value, value.format)
-            elif index in formats:
-                yield styled(value, formats[index])
-            else:
-                yield value
+    def convert(value):  # the rare cases: risky text, a value with its own format
+        if isinstance(value, str):
+            return text_cell(ws, value) if value[:1] in RISKY else value
+        if isinstance(value, Formatted):
+            cell = WriteOnlyCell(ws, value=value.value)
+            cell.number_format = value.format
+            return cell
+        return value
+
+    def make(row: list) -> list:
+        out = [
+            v if v.__class__ in PLAIN or (v.__class__ is str and v[:1] not in RISKY) else convert(v)
+            for v in row
+        ]
+        for index, cell in columns.items():
+            if index < len(out) and out[index].__class__ in NUMBERS:
+                cell.value = out[index]
+                out[index] = cell
+        return out
 
     return make
 
