@@ -157,7 +157,7 @@ def bare(spec_file: Path, out: Path, formats: bool, repeat: int, trace: bool) ->
     return timed(run, repeat, trace)
 
 
-def measure(responses: int, data: Path, repeat: int) -> None:
+def measure(responses: int, data: Path, repeat: int, trace: bool) -> None:
     db_file = data / f"export-{responses}.sqlite"
     if not db_file.exists():
         made = child(["--child", "seed", "--db", str(db_file), "--n", str(responses)])
@@ -166,10 +166,13 @@ def measure(responses: int, data: Path, repeat: int) -> None:
     for raw in (False, True):
         common = ["--db", str(db_file), "--out", str(out), "--repeat", "1"]
         flag = ["--raw"] if raw else []
-        traced = child(["--child", "export", *common, *flag, "--trace"])
+        untraced = {"traced_mib": float("nan")}
+        traced = child(["--child", "export", *common, *flag, "--trace"]) if trace else untraced
+        if not trace:
+            child(["--child", "export", *common, *flag])  # the workbook whose cells to copy
         cells = shape(out, spec)
         base_args = ["--spec", str(spec), "--out", str(data / "bare.xlsx"), "--repeat", "1"]
-        base_traced = child(["--child", "bare", *base_args, "--trace"])
+        base_traced = child(["--child", "bare", *base_args, "--trace"]) if trace else untraced
         runs, bases, plains = [], [], []
         for _ in range(repeat):  # interleaved, so a busy moment hits both sides alike
             runs.append(child(["--child", "export", *common, *flag]))
@@ -203,6 +206,7 @@ def main() -> None:
     parser.add_argument("--n", type=int)
     parser.add_argument("--raw", action="store_true")
     parser.add_argument("--trace", action="store_true")
+    parser.add_argument("--no-trace", action="store_true", help="skip tracemalloc (slow at 1M)")
     parser.add_argument("--plain", action="store_true")
     args = parser.parse_args()
     if args.child == "seed":
@@ -214,11 +218,11 @@ def main() -> None:
     elif args.data:
         args.data.mkdir(parents=True, exist_ok=True)
         for n in args.responses:
-            measure(n, args.data, args.repeat)
+            measure(n, args.data, args.repeat, not args.no_trace)
     else:
         with tempfile.TemporaryDirectory() as tmp:
             for n in args.responses:
-                measure(n, Path(tmp), args.repeat)
+                measure(n, Path(tmp), args.repeat, not args.no_trace)
 
 
 if __name__ == "__main__":
