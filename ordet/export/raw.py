@@ -18,8 +18,9 @@ from .writer import DATE, INTEGER, Sheet
 
 def stream(query) -> Iterator:
     """Plain rows in batches on the session's connection: no ORM objects, bounded memory."""
-    connection = db.session.connection().execution_options(yield_per=5000)
-    return iter(connection.execute(query))
+    # Options on the statement, not the connection: Connection.execution_options changes the
+    # connection in place, and later statements (the audit INSERT) would get a server cursor.
+    return iter(db.session.connection().execute(query.execution_options(yield_per=5000)))
 
 
 def comments_sheet(round_: Round, all_results, groups: dict[str, list[int]]) -> Sheet:
