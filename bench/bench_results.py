@@ -1,6 +1,8 @@
 """Results at scale: page data vs a bare count(*) over answers; submit with vs without counts.
 
     .venv/bin/python bench/bench_results.py [--responses 100000]   (1000000 for the issue's figure)
+    --db FILE.sqlite reuses (or keeps) a generated database, e.g. bench_export.py's --data files;
+    the submit figures add ~2,400 responses to it.
     ORDET_BENCH_PG_URL=postgresql+psycopg://... also runs on PostgreSQL (the database is wiped).
 """
 
@@ -99,9 +101,13 @@ def run(url: str, responses: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--responses", type=int, default=100_000)
+    parser.add_argument("--db", type=Path, help="SQLite file to reuse or keep")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        run(f"sqlite:///{Path(tmp) / 'bench.sqlite'}", args.responses)
+    if args.db:
+        run(f"sqlite:///{args.db}", args.responses)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            run(f"sqlite:///{Path(tmp) / 'bench.sqlite'}", args.responses)
     if os.environ.get("ORDET_BENCH_PG_URL"):
         run(os.environ["ORDET_BENCH_PG_URL"], args.responses)
 

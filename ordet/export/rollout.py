@@ -134,7 +134,6 @@ def rollout_sheet(round_: Round, results: RoundResults, tilbud_ids: list[int]) -
             ]
         )
     rows.sort(key=lambda r: (r[1], r[2]))
-    rows += [[None] * 15, [RULE] + [None] * 14]
     formats = {
         4: DATE,
         5: DATE,
@@ -148,4 +147,4 @@ def rollout_sheet(round_: Round, results: RoundResults, tilbud_ids: list[int]) -
         13: INTEGER,
     }
     widths = [30, 30, 34, 18, 12, 12, 10, 10, 10, 12, 12, 12, 12, 10, 14]
-    return Sheet("Udrulning", headers, rows, formats, widths)
+    return Sheet("Udrulning", headers, rows, formats, widths, notes=[[], [RULE]])

@@ -16,6 +16,7 @@ from ..results.presentation import visible_units
 from ..results.queries import overview_rows
 from ..rounds.models import Round
 from . import raw, rows
+from .rawcsv import write_legend_csv, write_raw_csv
 from .rollout import rollout_sheet
 from .writer import write_workbook
 
@@ -36,15 +37,7 @@ def export_round(
     if raw_data and not scope.can(EXPORT_RAW):
         raise Refused("Du har ikke adgang til rådata.", 403)
     visible = list(db.session.scalars(scope.tilbud_ids(EXPORT_RESULTS)))
-    all_results = []
-    for questionnaire in sorted(round_.questionnaires, key=lambda q: q.variant):
-        results = round_results(round_, questionnaire.variant)
-        if results is None:
-            continue
-        units = visible_units(results, scope, EXPORT_RESULTS)
-        all_results.append((results, rows.views(results, units)))
-    if not all_results:
-        raise Refused("Runden har ingen spørgeskemaer.", 404)
+    all_results = results_of(round_, scope, EXPORT_RESULTS, with_views=True)
     first = all_results[0][0]
     participation = overview_rows(round_, select_ids(visible), scope, EXPORT_RESULTS)
     sheets = [
@@ -71,7 +64,7 @@ def export_round(
         sheets.append(raw.comments_sheet(round_, all_results, groups))
     if raw_data:
         allowed = set(db.session.scalars(scope.tilbud_ids(EXPORT_RAW))) & set(visible)
-        sheets += raw.raw_sheets(round_, all_results, allowed)
+        sheets += raw.raw_sheets(round_, all_results, allowed, scope.can(COMMENTS_READ))
     write_workbook(out, sheets, f"Ordet er dit: {round_.name}", user_name)
     record_event(
         user_id,
@@ -80,6 +73,50 @@ def export_round(
         {"comments": comments, "raw": raw_data, "tilbud": len(visible)},
     )
     return round_
+
+
+def export_raw_csv(
+    slug: str, scope: Scope, data: Path, legend: Path | None, user_id: int | None
+) -> tuple[Round, int]:
+    """The raw data CSV (and, if asked, its legend CSV); audited. Raises ``Refused``."""
+    if not scope.can(EXPORT_RAW):
+        raise Refused("Du har ikke adgang til rådata.", 403)
+    round_ = pick_round(slug, scope, EXPORT_RAW)
+    allowed = set(db.session.scalars(scope.tilbud_ids(EXPORT_RAW)))
+    all_results = results_of(round_, scope, EXPORT_RAW, with_views=False)
+    with_text = scope.can(COMMENTS_READ)
+    if legend is not None:
+        write_legend_csv(legend, [r.questionnaire for r, _v in all_results], with_text)
+    try:
+        written = write_raw_csv(data, round_, all_results, allowed, with_text)
+    except BaseException:
+        if legend is not None:  # no legend left behind for data that was not written
+            legend.unlink(missing_ok=True)
+        raise
+    record_event(
+        user_id,
+        "export.raw_csv",
+        f"round:{round_.slug}",
+        {"rows": written, "tilbud": len(allowed), "comments": with_text},
+    )
+    return round_, written
+
+
+def results_of(round_: Round, scope: Scope, permission: str, with_views: bool) -> list:
+    """[(results, unit views or None)] per questionnaire of the round, each computed once."""
+    all_results = []
+    for questionnaire in sorted(round_.questionnaires, key=lambda q: q.variant):
+        results = round_results(round_, questionnaire.variant)
+        if results is None:
+            continue
+        if with_views:
+            units = visible_units(results, scope, permission)
+            all_results.append((results, rows.views(results, units)))
+        else:
+            all_results.append((results, None))
+    if not all_results:
+        raise Refused("Runden har ingen spørgeskemaer.", 404)
+    return all_results
 
 
 def select_ids(ids: list[int]):

@@ -1,31 +1,57 @@
-"""The download button on the results pages."""
+"""The download links on the results pages: the workbook, and the raw data CSV for analysts."""
 
-import io
+import os
 import tempfile
 from pathlib import Path
 
-from flask import Blueprint, request, send_file
+from flask import Blueprint, Response, request
 from flask_login import current_user
 
 from ..auth.access import current_scope, requires
-from ..auth.permissions import EXPORT_RESULTS
+from ..auth.permissions import COMMENTS_READ, EXPORT_RAW, EXPORT_RESULTS
 from ..extensions import db
-from ..results.pick import Refused
+from ..results.aggregate import questionnaire_of
+from ..results.pick import Refused, pick_round
 from ..results.views import refused
-from .service import export_round
+from .rawcsv import write_legend_csv
+from .service import export_raw_csv, export_round
 
 bp = Blueprint("export", __name__, url_prefix="/staff/eksport")
 bp.register_error_handler(Refused, refused)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+
+def _temp(suffix: str) -> Path:
+    handle = tempfile.NamedTemporaryFile(suffix=suffix, delete=False)  # noqa: SIM115
+    handle.close()
+    return Path(handle.name)
+
+
+def _send(path: Path, mimetype: str, name: str) -> Response:
+    """Open, unlink, stream in blocks: nothing left on disk, the file never whole in memory."""
+    handle = path.open("rb")
+    size = os.fstat(handle.fileno()).st_size
+    path.unlink(missing_ok=True)
+
+    def blocks():
+        with handle:  # closed when sent, or when the server closes an aborted download
+            while block := handle.read(1 << 16):
+                yield block
+
+    response = Response(blocks(), mimetype=mimetype)
+    response.call_on_close(handle.close)  # also when the body was never read
+    response.headers["Content-Length"] = str(size)
+    response.headers.set("Content-Disposition", "attachment", filename=name)
+    return response
 
 
 @bp.get("/<slug>.xlsx")
 @requires(EXPORT_RESULTS)
 def download(slug: str):
     """The results workbook; ``?kommentarer=1`` and ``?raadata=1`` add the optional sheets."""
-    handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
-    handle.close()
-    path = Path(handle.name)
-
+    path = _temp(".xlsx")
     try:
         round_ = export_round(
             slug,
@@ -36,15 +62,34 @@ def download(slug: str):
             comments=request.args.get("kommentarer") == "1",
             raw_data=request.args.get("raadata") == "1",
         )
-    except Refused:
+    except BaseException:
         path.unlink(missing_ok=True)
         raise
     db.session.commit()
-    data = path.read_bytes()
-    path.unlink(missing_ok=True)
-    return send_file(
-        io.BytesIO(data),
-        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        as_attachment=True,
-        download_name=f"{round_.slug}.xlsx",
-    )
+    return _send(path, XLSX, f"{round_.slug}.xlsx")
+
+
+@bp.get("/<slug>/raadata.csv")
+@requires(EXPORT_RAW)
+def raw_csv(slug: str):
+    """One row per finished response in groups the results show (analyst and admin only)."""
+    path = _temp(".csv")
+    try:
+        round_, _rows = export_raw_csv(slug, current_scope(), path, None, current_user.id)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    db.session.commit()
+    return _send(path, CSV, f"{round_.slug}-raadata.csv")
+
+
+@bp.get("/<slug>/raadata-forklaring.csv")
+@requires(EXPORT_RAW)
+def raw_legend(slug: str):
+    """What the raw data's codes and columns mean (no responses in it)."""
+    scope = current_scope()
+    round_ = pick_round(slug, scope, EXPORT_RAW)
+    questionnaires = [questionnaire_of(round_, q.variant) for q in round_.questionnaires]
+    path = _temp(".csv")
+    write_legend_csv(path, [q for q in questionnaires if q], scope.can(COMMENTS_READ))
+    return _send(path, CSV, f"{round_.slug}-raadata-forklaring.csv")

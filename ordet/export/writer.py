@@ -4,13 +4,19 @@ Every sheet is (title, headers, rows, formats). Rows are plain Python values; st
 always written as text cells, so a comment beginning with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return is never a formula and is shown exactly as written (with Excel's quote
 prefix, so editing the cell in Excel keeps it text too).
+
+List-like sheets become Excel tables (banded rows, the table's own filter buttons, a name to
+refer to in pivot tables). Write-only mode cannot read the header back, so the table's
+columns are given here; openpyxl warns about exactly that, and the warning is silenced.
 """
 
 import os
+import re
 import tempfile
-from collections.abc import Iterable, Iterator
+import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -18,9 +24,14 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 PERCENT, DECIMAL, DATE, INTEGER = "0%", "0.00", "dd-mm-yyyy", "0"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+RISKY = frozenset(FORMULA_STARTS)
+NUMBERS = frozenset({int, float, date, datetime})
+PLAIN = NUMBERS | {type(None), bool}
 
 
 @dataclass
@@ -41,7 +52,8 @@ class Sheet:
     formats: dict[int, str] = field(default_factory=dict)  # column index -> number format
     widths: list[int] | None = None
     charts: list[ChartSpec] = field(default_factory=list)
-    filter: bool = True
+    filter: bool = True  # an Excel table (with its filter) over headers and rows
+    notes: list[list] = field(default_factory=list)  # rows below the table, outside it
 
 
 @dataclass(frozen=True)
@@ -60,27 +72,70 @@ def text_cell(ws, value: str) -> WriteOnlyCell:
     return cell
 
 
-def _cells(ws, row: list, formats: dict[int, str]) -> Iterator:
-    for index, value in enumerate(row):
+def _row_maker(ws, sheet: Sheet) -> Callable[[list], list]:
+    """A function turning a plain row into values and cells for ``ws.append``.
+
+    Most cells pass through untouched (numbers, dates, safe text); the per-cell test is one
+    comprehension. A column with a number format gets one ``WriteOnlyCell`` that takes each
+    row's value in turn: write-only mode writes a row before the next is made, and a fresh
+    styled cell per number (as openpyxl's docs show) costs a style lookup per cell.
+    """
+    columns: dict[int, WriteOnlyCell] = {}
+    for index, number_format in sheet.formats.items():
+        columns[index] = cell = WriteOnlyCell(ws)
+        cell.number_format = number_format
+
+    def convert(value):  # the rare cases: risky text, a value with its own format
         if isinstance(value, str):
-            # Plain strings are text already; only risky ones need a cell of their own.
-            yield text_cell(ws, value) if value.startswith(FORMULA_STARTS) else value
-        elif isinstance(value, Formatted):
+            return text_cell(ws, value) if value[:1] in RISKY else value
+        if isinstance(value, Formatted):
             cell = WriteOnlyCell(ws, value=value.value)
             cell.number_format = value.format
-            yield cell
-        elif index in formats and value is not None:
-            cell = WriteOnlyCell(ws, value=value)
-            cell.number_format = formats[index]
-            yield cell
-        else:
-            yield value
+            return cell
+        return value
+
+    def make(row: list) -> list:
+        out = [
+            v if v.__class__ in PLAIN or (v.__class__ is str and v[:1] not in RISKY) else convert(v)
+            for v in row
+        ]
+        for index, cell in columns.items():
+            if index < len(out) and out[index].__class__ in NUMBERS:
+                cell.value = out[index]
+                out[index] = cell
+        return out
+
+    return make
 
 
 def _widths(sheet: Sheet) -> list[int]:
     if sheet.widths:
         return sheet.widths
     return [min(max(len(h) + 2, 10), 60) for h in sheet.headers]
+
+
+def table_name(title: str) -> str:
+    """A workbook-unique, Excel-valid table name from a sheet title (letters, digits, _)."""
+    plain = title.replace("æ", "ae").replace("ø", "oe").replace("å", "aa")
+    plain = plain.replace("Æ", "Ae").replace("Ø", "Oe").replace("Å", "Aa")
+    return "Tabel_" + re.sub(r"[^A-Za-z0-9_]", "_", plain)
+
+
+def _add_table(ws, sheet: Sheet, last_row: int) -> None:
+    ref = f"A1:{get_column_letter(len(sheet.headers))}{last_row}"
+    table = Table(
+        displayName=table_name(sheet.title),
+        ref=ref,
+        autoFilter=AutoFilter(ref=ref),
+        tableColumns=[
+            TableColumn(id=i, name=name) for i, name in enumerate(sheet.headers, start=1)
+        ],
+        tableStyleInfo=TableStyleInfo(name="TableStyleLight9", showRowStripes=True),
+    )
+    with warnings.catch_warnings():
+        # "In write-only mode you must add table columns manually": done just above.
+        warnings.filterwarnings("ignore", "In write-only mode", UserWarning)
+        ws.add_table(table)
 
 
 def write_sheet(wb: Workbook, sheet: Sheet) -> None:
@@ -96,44 +151,58 @@ def write_sheet(wb: Workbook, sheet: Sheet) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         header.append(cell)
     ws.append(header)
+    make = _row_maker(ws, sheet)
     count = 0
     for row in sheet.rows:
-        ws.append(list(_cells(ws, row, sheet.formats)))
+        ws.append(make(row))
         count += 1
+    for row in sheet.notes:
+        ws.append(make(row))
     if sheet.filter and sheet.headers:
-        last = get_column_letter(len(sheet.headers))
-        ws.auto_filter.ref = f"A1:{last}{count + 1}"
+        if count:
+            _add_table(ws, sheet, count + 1)
+        else:  # a table needs a data row; an empty sheet keeps a plain filter
+            ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.headers))}1"
     for spec in sheet.charts:
-        chart = BarChart()
-        chart.type = "bar"
-        chart.title = spec.title
-        chart.y_axis.title = "Andel positive"
-        chart.y_axis.numFmt = "0%"
-        chart.y_axis.scaling.min = 0
-        chart.y_axis.scaling.max = 1
-        chart.legend = None
-        data = Reference(ws, min_col=3, min_row=spec.first_row, max_row=spec.last_row)
-        labels = Reference(ws, min_col=2, min_row=spec.first_row, max_row=spec.last_row)
-        chart.add_data(data, titles_from_data=False)
-        chart.set_categories(labels)
-        chart.height = max(6, 0.8 * (spec.last_row - spec.first_row + 1) + 3)
-        ws.add_chart(chart, spec.anchor)
+        _add_chart(ws, spec)
+
+
+def _add_chart(ws, spec: ChartSpec) -> None:
+    chart = BarChart()
+    chart.type = "bar"
+    chart.title = spec.title
+    chart.y_axis.title = "Andel positive"
+    chart.y_axis.numFmt = "0%"
+    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.max = 1
+    chart.legend = None
+    data = Reference(ws, min_col=3, min_row=spec.first_row, max_row=spec.last_row)
+    labels = Reference(ws, min_col=2, min_row=spec.first_row, max_row=spec.last_row)
+    chart.add_data(data, titles_from_data=False)
+    chart.set_categories(labels)
+    chart.height = max(6, 0.8 * (spec.last_row - spec.first_row + 1) + 3)
+    ws.add_chart(chart, spec.anchor)
+
+
+def atomic_write(path: Path, write: Callable[[Path], None], suffix: str) -> None:
+    """Call ``write`` on a temporary file beside ``path``, then move it in: never a half file."""
+    path = Path(path)
+    handle, temp = tempfile.mkstemp(prefix=".ordet-", suffix=suffix, dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temp))
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def write_workbook(path: Path, sheets: Iterable[Sheet], title: str, creator: str) -> None:
-    """Write to a temporary file beside ``path`` and move it in place: never a half file."""
+    """Stream the sheets into a workbook at ``path`` (atomically)."""
     wb = Workbook(write_only=True)
     wb.properties.title = title
     wb.properties.creator = creator
     wb.properties.created = datetime.now(UTC).replace(tzinfo=None)
     for sheet in sheets:
         write_sheet(wb, sheet)
-    path = Path(path)
-    handle, temp = tempfile.mkstemp(prefix=".ordet-", suffix=".xlsx", dir=path.parent)
-    os.close(handle)
-    try:
-        wb.save(temp)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, lambda temp: wb.save(temp), ".xlsx")

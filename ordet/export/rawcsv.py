@@ -1,0 +1,118 @@
+"""The raw data as CSV for analysts, and its code legend as a second CSV.
+
+Format: UTF-8 with a byte order mark and ``;`` between fields. Danish Excel splits a CSV on
+the list separator of the Danish locale, which is ``;`` (the comma is the decimal sign), and
+reads a file without a BOM as Windows-1252, which garbles æ, ø and å. With BOM and ``;`` a
+double-click opens the file in columns with the letters right; R (``read.csv2``), pandas
+(``sep=";", encoding="utf-8-sig"``) and Python's ``csv`` read it as well.
+
+The legend is a separate file, not a comment block above the header: a block of notes above
+the header row breaks ``csv.DictReader``, ``read.csv2`` and Excel's filter on row 1.
+
+Formula injection: a CSV cell cannot say "this is text", so a value beginning with ``=``,
+``+``, ``-``, ``@``, a tab or a carriage return gets a ``'`` in front (OWASP's advice), and Excel
+shows it as text with the ``'`` visible. To keep that reversible, a value that already begins
+with ``'`` gets one too: every value beginning with ``'`` has exactly one added, so removing
+the first character restores the text as written. The legend says so. (The workbook has no
+such mark: its cells are typed as text there, so the text is shown exactly as written.)
+"""
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..questionnaires.model import Questionnaire
+from ..rounds.models import Round
+from .raw import LEGEND_HEADERS, RAW_HEADERS, legend_rows, raw_keys, raw_rows, raw_tilbud
+from .rows import VARIANT_NAMES
+from .writer import FORMULA_STARTS, atomic_write
+
+MARKED = (*FORMULA_STARTS, "'")
+DIALECT = {"delimiter": ";", "lineterminator": "\r\n", "quoting": csv.QUOTE_MINIMAL}
+PREFIX_NOTE = (
+    "Tekst, der begynder med = + - @ ' tabulator eller linjeskift, har fået et ' foran, så "
+    "Excel ikke læser den som en formel. Fjern det første tegn for teksten, som den blev skrevet."
+)
+COLUMN_NOTES = [
+    ("Skema", "Spørgeskemaet: Borgere, Unge eller Pårørende"),
+    ("Nr.", "Løbenummer pr. skema i denne fil (ikke et id fra systemet)"),
+    ("Version", "Spørgeskemaets version"),
+    ("Kanal", "kiosk = tablet på tilbuddet; link = e-mailet link"),
+    ("Sprog", "da = dansk, en = engelsk"),
+    ("Status", "complete = gennemført; partial = afbrudt undervejs (svarene indtil da)"),
+    ("Dato", "Svardato (uden klokkeslæt)"),
+    ("(tom)", "Spørgsmålet blev sprunget over, ikke vist eller findes ikke i skemaet"),
+]
+
+
+def neutralise(value: object) -> object:
+    """``'`` before text Excel would read as a formula (and before text starting with ``'``)."""
+    if isinstance(value, str) and value.startswith(MARKED):
+        return "'" + value
+    return value
+
+
+def _writer(handle):
+    return csv.writer(handle, **DIALECT)
+
+
+def csv_columns(all_results, with_text: bool) -> list[str]:
+    """Question keys of every questionnaire in order; a key asked in two shares a column."""
+    keys: dict[str, None] = {}
+    for results, _views in all_results:
+        keys |= dict.fromkeys(raw_keys(results, with_text))
+    return list(keys)
+
+
+def write_raw_csv(
+    path: Path, round_: Round, all_results, allowed: set[int], with_text: bool
+) -> int:
+    """One row per complete or partial response in shown groups; returns the number of rows."""
+    keys = csv_columns(all_results, with_text)
+    written = 0
+
+    def write(temp: Path) -> None:
+        nonlocal written
+        with temp.open("w", encoding="utf-8-sig", newline="") as handle:
+            out = _writer(handle)
+            out.writerow(["Skema", *RAW_HEADERS, *keys])
+            for results, _views in all_results:
+                variant = VARIANT_NAMES.get(results.variant, results.variant)
+                own = raw_keys(results, with_text)
+                place = [keys.index(k) for k in own]
+                for row in raw_rows(round_, results, raw_tilbud(results, allowed), own):
+                    out.writerow(_csv_row(variant, row, place, len(keys)))
+                    written += 1
+
+    atomic_write(path, write, ".csv")
+    return written
+
+
+def _csv_row(variant: str, row: list, place: list[int], width: int) -> list:
+    answers: list = [None] * width
+    fixed = len(RAW_HEADERS)
+    for i, column in enumerate(place):
+        answers[column] = row[fixed + i]
+    day = row[7]
+    head = [*row[:7], day.isoformat() if day else None]
+    return [neutralise(v) for v in (variant, *head, *answers)]
+
+
+def write_legend_csv(path: Path, questionnaires: list[Questionnaire], with_text: bool) -> None:
+    """The codes of every question, what the fixed columns mean, and the ``'`` rule."""
+
+    def write(temp: Path) -> None:
+        with temp.open("w", encoding="utf-8-sig", newline="") as handle:
+            out = _writer(handle)
+            out.writerow(LEGEND_HEADERS)
+            out.writerows(_legend(questionnaires, with_text))
+
+    atomic_write(path, write, ".csv")
+
+
+def _legend(questionnaires: list[Questionnaire], with_text: bool) -> Iterable[list]:
+    for row in legend_rows(questionnaires, with_text):
+        yield [neutralise(v) for v in row]
+    for column, meaning in COLUMN_NOTES:
+        yield ["", column, "", "", meaning, None]
+    yield ["", "(tekst med ')", "", "", PREFIX_NOTE, None]
