@@ -1,6 +1,7 @@
 """Sign-in and password links: plain functions that flush, never commit."""
 
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -10,9 +11,17 @@ from ..security import hash_secret, new_token
 from .models import PasswordToken, User
 
 MIN_PASSWORD_LENGTH = 10
-# Checked when the email is unknown, so a wrong email costs the same scrypt work as a
-# wrong password: the response time does not tell which emails have accounts.
-_DUMMY_HASH = generate_password_hash("ordet-dummy-password", method="scrypt")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked when the email is unknown, so a wrong email costs the same scrypt work as a
+    wrong password: the response time does not tell which emails have accounts.
+
+    Made on first use, not at import: every process (CLI, exports, workers) would otherwise
+    pay scrypt's time and memory at start.
+    """
+    return generate_password_hash("ordet-dummy-password", method="scrypt")
 
 
 class TokenError(ValueError):
@@ -35,7 +44,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, else None (same work either way)."""
     user = find_user(email)
     if user is None or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         return None
     if not user.check_password(password or "") or not user.active:
         return None
