@@ -42,8 +42,11 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp())
     app = create_app(
-        {"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.sqlite",
-         "RATELIMIT_ENABLED": False}
+        {
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/bench.sqlite",
+            "RATELIMIT_ENABLED": False,
+        }
     )
     with app.app_context():
         db.create_all()
@@ -83,13 +86,19 @@ def main() -> None:
         total += len(client.get(asset.split("?")[0]).data)
     external = EXTERNAL.findall(page.text)
 
-    print(f"question page render: {render * 1000:.2f} ms "
-          f"(bare same bytes {bare_render * 1000:.3f} ms)"
-          f" ratio {render / bare_render:.1f}x")
-    print(f"save one answer:      {save * 1000:.2f} ms (bare {bare_save * 1000:.3f} ms)"
-          f" ratio {save / bare_save:.1f}x")
-    print(f"question page bytes:  {len(body)} html + {total - len(body)} assets = {total} bytes "
-          f"({total / 1024:.1f} KiB uncompressed; target < 30 KiB)")
+    print(
+        f"question page render: {render * 1000:.2f} ms "
+        f"(bare same bytes {bare_render * 1000:.3f} ms)"
+        f" ratio {render / bare_render:.1f}x"
+    )
+    print(
+        f"save one answer:      {save * 1000:.2f} ms (bare {bare_save * 1000:.3f} ms)"
+        f" ratio {save / bare_save:.1f}x"
+    )
+    print(
+        f"question page bytes:  {len(body)} html + {total - len(body)} assets = {total} bytes "
+        f"({total / 1024:.1f} KiB uncompressed; target < 30 KiB)"
+    )
     print(f"assets loaded: {', '.join(assets)}")
     print(f"third-party requests: {len(external)}")
 

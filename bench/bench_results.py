@@ -1,9 +1,9 @@
 """Results at scale: page data vs a bare count(*) over answers; submit with vs without counts.
 
-    .venv/bin/python bench/bench_results.py [--responses 100000]   (1000000 for the issue's figure)
-    --db FILE.sqlite reuses (or keeps) a generated database, e.g. bench_export.py's --data files;
-    the submit figures add ~2,400 responses to it.
-    ORDET_BENCH_PG_URL=postgresql+psycopg://... also runs on PostgreSQL (the database is wiped).
+.venv/bin/python bench/bench_results.py [--responses 100000]   (1000000 for the issue's figure)
+--db FILE.sqlite reuses (or keeps) a generated database, e.g. bench_export.py's --data files;
+the submit figures add ~2,400 responses to it.
+ORDET_BENCH_PG_URL=postgresql+psycopg://... also runs on PostgreSQL (the database is wiped).
 """
 
 import argparse
@@ -46,12 +46,29 @@ def page(round_, unit_kind: str):
 
 def complete_one(round_, tilbud, with_counts: bool) -> None:
     response = Response(
-        round_id=round_.id, tilbud_id=tilbud.id, questionnaire="borger", questionnaire_version=1,
-        channel="kiosk", language="da", status=DRAFT, answered_on=date.today(),
+        round_id=round_.id,
+        tilbud_id=tilbud.id,
+        questionnaire="borger",
+        questionnaire_version=1,
+        channel="kiosk",
+        language="da",
+        status=DRAFT,
+        answered_on=date.today(),
         assisted="nej",
     )
-    keys = ["glad_for_stedet", "dagen_god", "tryg", "bestemmer_selv", "medarbejdere_lytter",
-            "medarbejdere_hjaelper", "venner", "aktiviteter", "mad", "sover_godt", "droemme"]
+    keys = [
+        "glad_for_stedet",
+        "dagen_god",
+        "tryg",
+        "bestemmer_selv",
+        "medarbejdere_lytter",
+        "medarbejdere_hjaelper",
+        "venner",
+        "aktiviteter",
+        "mad",
+        "sover_godt",
+        "droemme",
+    ]
     response.answers = [Answer(question_key=k, value="ja") for k in keys]
     response.answers.append(Answer(question_key="hjaelp", value="nej"))
     db.session.add(response)
@@ -76,8 +93,10 @@ def run(url: str, responses: int) -> None:
         summary = demo.seed("bench", date.today(), responses)
         db.session.commit()
         answers = db.session.scalar(text("SELECT count(*) FROM answer"))
-        print(f"[{db.engine.dialect.name}] seeded {responses} responses, {answers} answers "
-              f"(with recount) in {time.perf_counter() - start:.1f} s")
+        print(
+            f"[{db.engine.dialect.name}] seeded {responses} responses, {answers} answers "
+            f"(with recount) in {time.perf_counter() - start:.1f} s"
+        )
         round_ = summary.current_round
         bare = best(lambda: db.session.scalar(text("SELECT count(*) FROM answer")))
         org = best(lambda: page(round_, "organisation"))
@@ -92,8 +111,10 @@ def run(url: str, responses: int) -> None:
         plain = best(lambda: [complete_one(round_, tilbud, False) for _ in range(n)], 3) / n
         counted = best(lambda: [complete_one(round_, tilbud, True) for _ in range(n)], 3) / n
         print(f"  complete one response, no counts: {plain * 1000:8.2f} ms")
-        print(f"  complete one response + counts:   {counted * 1000:8.2f} ms  "
-              f"ratio {counted / plain:.2f}")
+        print(
+            f"  complete one response + counts:   {counted * 1000:8.2f} ms  "
+            f"ratio {counted / plain:.2f}"
+        )
         db.session.remove()
         db.engine.dispose()
 

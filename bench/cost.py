@@ -42,13 +42,18 @@ class Meter:
         return reply
 
     def add(self, other: "Meter") -> None:
-        self.cpu, self.wall, self.count = (self.cpu + other.cpu, self.wall + other.wall,
-                                           self.count + other.count)
+        self.cpu, self.wall, self.count = (
+            self.cpu + other.cpu,
+            self.wall + other.wall,
+            self.count + other.count,
+        )
 
     def __str__(self) -> str:
         n = max(self.count, 1)
-        return (f"{self.cpu / n * 1000:5.2f} ms CPU/request  ({self.wall / n * 1000:5.2f} ms wall, "
-                f"n={self.count})")
+        return (
+            f"{self.cpu / n * 1000:5.2f} ms CPU/request  ({self.wall / n * 1000:5.2f} ms wall, "
+            f"n={self.count})"
+        )
 
 
 async def run(engine: str, requests: int, durable: bool) -> None:
@@ -73,8 +78,12 @@ async def run(engine: str, requests: int, durable: bool) -> None:
             key, values = QUESTION_KEY.search(page.text).group(1), OPTION.findall(page.text)[:2]
             save, render = Meter(server), Meter(server)
             for i in range(requests):
-                form = {"csrf_token": token, "question": key, "value": values[i % 2],
-                        "action": "next"}
+                form = {
+                    "csrf_token": token,
+                    "question": key,
+                    "value": values[i % 2],
+                    "action": "next",
+                }
                 await save(browser.post("/svar/1", form))
                 await render(browser.get("/svar/1"))
             last = await last_screens(server, browser, max(requests // 10, 20))
@@ -82,8 +91,10 @@ async def run(engine: str, requests: int, durable: bool) -> None:
             server.stop()
         print(f"  bare insert  {insert}")
         ceiling = insert.cpu / insert.count
-        print(f"  screen save  {save}   = {ceiling / (save.cpu / save.count):.2f}"
-              " of the bare handler's rate if CPU-bound")
+        print(
+            f"  screen save  {save}   = {ceiling / (save.cpu / save.count):.2f}"
+            " of the bare handler's rate if CPU-bound"
+        )
         print(f"  submit       {last}   = {ceiling / (last.cpu / last.count):.2f}")
         print(f"  page (GET)   {render}")
 

@@ -72,7 +72,9 @@ def complete_with(url: str, nonce: str) -> int:
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
         found = db.session.scalar(
-            db.select(db.func.count()).select_from(Answer).join(Response)
+            db.select(db.func.count())
+            .select_from(Answer)
+            .join(Response)
             .where(Response.status == COMPLETE, Answer.value == nonce)
         )
         db.session.remove()
@@ -87,8 +89,9 @@ def libpq(url: str) -> str:
 def hold_lock(engine: str, url: str):
     """Another connection that blocks the submit's writes; returns a function releasing it."""
     if engine == "sqlite":
-        other = sqlite3.connect(make_url(url).database, isolation_level=None,
-                                check_same_thread=False)
+        other = sqlite3.connect(
+            make_url(url).database, isolation_level=None, check_same_thread=False
+        )
         other.execute("BEGIN IMMEDIATE")
     else:
         other = psycopg.connect(libpq(url))
@@ -123,9 +126,11 @@ async def killed_worker(engine: str, url: str, server, code: str, spare: str) ->
     await wait_for_workers(server, 1)
     retry = await browser.post(f"/svar/{position}", form)
     stored = complete_with(url, nonce)
-    report(f"{engine}: worker killed mid-submit, then retry",
-           lost and retry.status == 302 and retry.location.endswith("/svar/tak") and stored == 1,
-           f"first reply lost={lost}, retry {retry.status} → {retry.location}, stored {stored}×")
+    report(
+        f"{engine}: worker killed mid-submit, then retry",
+        lost and retry.status == 302 and retry.location.endswith("/svar/tak") and stored == 1,
+        f"first reply lost={lost}, retry {retry.status} → {retry.location}, stored {stored}×",
+    )
 
     # The reply to a committed submit is lost (tablet never saw it): the retry adds nothing.
     other = Browser(server.port)
@@ -137,9 +142,11 @@ async def killed_worker(engine: str, url: str, server, code: str, spare: str) ->
     other.cookies = cookies  # as if the reply (and its cookie) never arrived
     retry = await other.post(f"/svar/{position}", form)
     stored = complete_with(url, nonce)
-    report(f"{engine}: submit committed but reply lost, then retry",
-           first.status == 302 and retry.status in (302, 303) and stored == 1,
-           f"first {first.status}, retry {retry.status} → {retry.location}, stored {stored}×")
+    report(
+        f"{engine}: submit committed but reply lost, then retry",
+        first.status == 302 and retry.status in (302, 303) and stored == 1,
+        f"first {first.status}, retry {retry.status} → {retry.location}, stored {stored}×",
+    )
 
 
 async def database_down(url: str, server, cluster, code: str) -> None:
@@ -154,20 +161,43 @@ async def database_down(url: str, server, cluster, code: str) -> None:
     subprocess.run(stop, check=True, capture_output=True)
     down = await browser.post("/svar/1", form)
     kept = dict(HIDDEN.findall(down.text))
-    options = (f"-p {cluster.port} -k {cluster.dir} -c listen_addresses=127.0.0.1 "
-               "-c max_connections=200")
+    options = (
+        f"-p {cluster.port} -k {cluster.dir} -c listen_addresses=127.0.0.1 -c max_connections=200"
+    )
     started = time.monotonic()
     await asyncio.sleep(3)  # "a few seconds" of outage
-    subprocess.run(postgres._as_user(["pg_ctl", "-D", str(cluster.data), "-o", options, "-l",
-                                      str(cluster.dir / "log"), "-w", "start"]),
-                   check=True, capture_output=True)
+    subprocess.run(
+        postgres._as_user(
+            [
+                "pg_ctl",
+                "-D",
+                str(cluster.data),
+                "-o",
+                options,
+                "-l",
+                str(cluster.dir / "log"),
+                "-w",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
     retry = await browser.post("/svar/1", {**kept, "action": kept.get("action", "next")})
-    ok = (down.status == 503 and "Prøv igen om lidt" in down.text and kept.get("value") == value
-          and retry.status == 302 and retry.location.endswith("/svar/2"))
-    report("postgresql: database stopped for ~3 s", ok,
-           f"while down {down.status} (answer kept: {kept.get('value') == value}), after restart "
-           f"{time.monotonic() - started:.1f} s later the same button → {retry.status} "
-           f"{retry.location}")
+    ok = (
+        down.status == 503
+        and "Prøv igen om lidt" in down.text
+        and kept.get("value") == value
+        and retry.status == 302
+        and retry.location.endswith("/svar/2")
+    )
+    report(
+        "postgresql: database stopped for ~3 s",
+        ok,
+        f"while down {down.status} (answer kept: {kept.get('value') == value}), after restart "
+        f"{time.monotonic() - started:.1f} s later the same button → {retry.status} "
+        f"{retry.location}",
+    )
 
 
 async def sqlite_busy(url: str, server, code: str) -> None:
@@ -175,8 +205,12 @@ async def sqlite_busy(url: str, server, code: str) -> None:
     await enrol(browser, code)
     token = await choose_language(browser)
     page = await browser.get("/svar/1")
-    form = {"csrf_token": token, "question": QUESTION_KEY.search(page.text).group(1),
-            "value": OPTION.search(page.text).group(1), "action": "next"}
+    form = {
+        "csrf_token": token,
+        "question": QUESTION_KEY.search(page.text).group(1),
+        "value": OPTION.search(page.text).group(1),
+        "action": "next",
+    }
     release = hold_lock("sqlite", url)
     timer = threading.Timer(2.0, release)
     timer.start()
@@ -184,8 +218,11 @@ async def sqlite_busy(url: str, server, code: str) -> None:
     reply = await browser.post("/svar/1", form)
     took = time.perf_counter() - t0
     timer.join()
-    report("sqlite: another writer holds the lock for 2 s", reply.status == 302,
-           f"save → {reply.status} after waiting {took:.1f} s")
+    report(
+        "sqlite: another writer holds the lock for 2 s",
+        reply.status == 302,
+        f"save → {reply.status} after waiting {took:.1f} s",
+    )
 
 
 def smtp_down(url: str, tmp: Path) -> None:
@@ -197,8 +234,14 @@ def smtp_down(url: str, tmp: Path) -> None:
     from ordet.mail import OutboxMessage, deliver_outbox, queue_mail
 
     port = free_port()
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url,
-                      "MAIL_URL": f"smtp://127.0.0.1:{port}", "MAIL_OUTBOX_DIR": str(tmp / "eml")})
+    app = create_app(
+        {
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "MAIL_URL": f"smtp://127.0.0.1:{port}",
+            "MAIL_OUTBOX_DIR": str(tmp / "eml"),
+        }
+    )
     has_command = "send-mail" in app.cli.list_commands(None)
 
     def deliver() -> str:
@@ -207,16 +250,20 @@ def smtp_down(url: str, tmp: Path) -> None:
             return f"send-mail exit {result.exit_code}"
         with app.app_context():
             try:
-                return str(deliver_outbox(app.config["MAIL_URL"], app.config["MAIL_FROM"],
-                                          tmp / "eml"))
+                return str(
+                    deliver_outbox(app.config["MAIL_URL"], app.config["MAIL_FROM"], tmp / "eml")
+                )
             except OSError as error:
                 db.session.rollback()
                 return type(error).__name__
 
     def unsent() -> int:
         with app.app_context():
-            return db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage)
-                                     .where(OutboxMessage.sent_at.is_(None)))
+            return db.session.scalar(
+                db.select(db.func.count())
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.sent_at.is_(None))
+            )
 
     with app.app_context():
         for i in range(20):
@@ -240,10 +287,12 @@ def smtp_down(url: str, tmp: Path) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    report(f"{make_url(url).get_backend_name()}: SMTP down, then up",
-           kept == 20 and len(received) == 20 and len(set(received)) == 20 and unsent() == 0,
-           f"while down: {while_down}, {kept}/20 kept in the outbox; when up: {when_up}, "
-           f"{len(received)} delivered, {unsent()} left")
+    report(
+        f"{make_url(url).get_backend_name()}: SMTP down, then up",
+        kept == 20 and len(received) == 20 and len(set(received)) == 20 and unsent() == 0,
+        f"while down: {while_down}, {kept}/20 kept in the outbox; when up: {when_up}, "
+        f"{len(received)} delivered, {unsent()} left",
+    )
 
 
 async def run_engine(engine: str) -> None:
@@ -267,8 +316,10 @@ def main() -> None:
     for engine in engines:
         asyncio.run(run_engine(engine))
     failed = [name for name, ok, _ in results if not ok]
-    print("\nRESULT:", "OK — every fault handled, nothing lost or doubled" if not failed
-          else f"FAILED: {failed}")
+    print(
+        "\nRESULT:",
+        "OK — every fault handled, nothing lost or doubled" if not failed else f"FAILED: {failed}",
+    )
     raise SystemExit(1 if failed else 0)
 
 

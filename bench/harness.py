@@ -44,12 +44,25 @@ class DurableCluster(postgres.Cluster):
 
     def start(self) -> "DurableCluster":
         super().start()
-        options = (f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 "
-                   "-c max_connections=200")
+        options = (
+            f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        )
         subprocess.run(
-            postgres._as_user(["pg_ctl", "-D", str(self.data), "-o", options, "-l",
-                               str(self.dir / "log"), "-w", "restart"]),
-            check=True, capture_output=True,
+            postgres._as_user(
+                [
+                    "pg_ctl",
+                    "-D",
+                    str(self.data),
+                    "-o",
+                    options,
+                    "-l",
+                    str(self.dir / "log"),
+                    "-w",
+                    "restart",
+                ]
+            ),
+            check=True,
+            capture_output=True,
         )
         return self
 
@@ -152,9 +165,22 @@ def start_server(app_spec: str, env: dict[str, str], tmp: Path, workers: int = 2
     port = free_port()
     pidfile = tmp / f"gunicorn-{port}.pid"
     process = subprocess.Popen(
-        [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), "-w", str(workers),
-         "-b", f"{HOST}:{port}", "--pid", str(pidfile), app_spec],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp / "gunicorn.err", "ab"),  # noqa: SIM115
+        [
+            GUNICORN,
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
+            "-w",
+            str(workers),
+            "-b",
+            f"{HOST}:{port}",
+            "--pid",
+            str(pidfile),
+            app_spec,
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=open(tmp / "gunicorn.err", "ab"),  # noqa: SIM115
     )
     server = Server(process, port, pidfile)
     deadline = time.monotonic() + 30
@@ -194,8 +220,10 @@ class Browser:
         if self.cookies:
             lines.append("Cookie: " + "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
         if form is not None:
-            lines += ["Content-Type: application/x-www-form-urlencoded",
-                      f"Content-Length: {len(body)}"]
+            lines += [
+                "Content-Type: application/x-www-form-urlencoded",
+                f"Content-Length: {len(body)}",
+            ]
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
         data = await reader.read()
         writer.close()

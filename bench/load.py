@@ -60,14 +60,18 @@ class Stats:
 
     def summary(self, kind: str) -> str:
         values = self.latency.get(kind, [])
-        return (f"{len(values) / self.elapsed:8.1f}/s  p50 {percentile(values, .5) * 1000:6.1f} ms"
-                f"  p99 {percentile(values, .99) * 1000:6.1f} ms")
+        return (
+            f"{len(values) / self.elapsed:8.1f}/s  p50 {percentile(values, 0.5) * 1000:6.1f} ms"
+            f"  p99 {percentile(values, 0.99) * 1000:6.1f} ms"
+        )
 
     def costs(self) -> str:
         """Where the CPU went: the bench must not be what limits the server."""
         per_request = self.server_cpu / max(self.requests, 1) * 1000
-        return (f"server CPU {per_request:.2f} ms/request, load generator "
-                f"{self.client_cpu / self.elapsed * 100:.0f}% of a core, load avg {self.load:.2f}")
+        return (
+            f"server CPU {per_request:.2f} ms/request, load generator "
+            f"{self.client_cpu / self.elapsed * 100:.0f}% of a core, load avg {self.load:.2f}"
+        )
 
 
 def client_cpu() -> float:
@@ -176,8 +180,14 @@ async def questionnaire_client(phase: Phase, browser: Browser, n: int, think: fl
 async def prepare_kiosks(port: int, codes: list[str]) -> list[Browser]:
     browsers = [Browser(port) for _ in codes]
     for start in range(0, len(codes), 20):
-        await asyncio.gather(*(enrol(b, c) for b, c in zip(browsers[start:start + 20],
-                                                          codes[start:start + 20], strict=True)))
+        await asyncio.gather(
+            *(
+                enrol(b, c)
+                for b, c in zip(
+                    browsers[start : start + 20], codes[start : start + 20], strict=True
+                )
+            )
+        )
     return browsers
 
 
@@ -195,10 +205,13 @@ def stored_exactly_once(url: str, acknowledged: list[str], unacknowledged: list[
 
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        stored = Counter(db.session.scalars(
-            db.select(Answer.value).join(Response)
-            .where(Response.status == COMPLETE, Answer.question_key == "andet")
-        ))
+        stored = Counter(
+            db.session.scalars(
+                db.select(Answer.value)
+                .join(Response)
+                .where(Response.status == COMPLETE, Answer.question_key == "andet")
+            )
+        )
         complete = db.session.scalar(
             db.select(db.func.count()).select_from(Response).where(Response.status == COMPLETE)
         )
@@ -207,9 +220,11 @@ def stored_exactly_once(url: str, acknowledged: list[str], unacknowledged: list[
     missing = [n for n in acknowledged if stored[n] == 0]
     duplicated = [n for n, count in stored.items() if count > 1]
     unexplained = complete - len(acknowledged) - sum(stored[n] for n in unacknowledged)
-    print(f"  exactly-once: {len(acknowledged)} acknowledged submits, {complete} complete "
-          f"responses stored; missing {len(missing)}, duplicated {len(duplicated)}, "
-          f"stored without acknowledgement {unexplained + sum(stored[n] for n in unacknowledged)}")
+    print(
+        f"  exactly-once: {len(acknowledged)} acknowledged submits, {complete} complete "
+        f"responses stored; missing {len(missing)}, duplicated {len(duplicated)}, "
+        f"stored without acknowledgement {unexplained + sum(stored[n] for n in unacknowledged)}"
+    )
     return not missing and not duplicated and unexplained == 0
 
 
@@ -226,10 +241,15 @@ async def bench_engine(
         codes = seed(url, max(levels))
         bare_table(url)
         env = app_env(url, tmp)
-        commits = ("fsync on every commit" if durable or engine == "sqlite"
-                   else "fsync and synchronous_commit off")
-        print(f"\n== {engine}, {commits} (gunicorn, 2 sync workers, clients over fresh "
-              "connections) ==")
+        commits = (
+            "fsync on every commit"
+            if durable or engine == "sqlite"
+            else "fsync and synchronous_commit off"
+        )
+        print(
+            f"\n== {engine}, {commits} (gunicorn, 2 sync workers, clients over fresh "
+            "connections) =="
+        )
         bare = start_server("bench.bare:create_app()", env, tmp)
         baseline = {}
         try:
@@ -238,8 +258,10 @@ async def bench_engine(
                 browsers = [Browser(bare.port) for _ in range(n)]
                 stats = await phase.run([bare_client(phase, b, i) for i, b in enumerate(browsers)])
                 baseline[n] = len(stats.latency["insert"]) / stats.elapsed
-                print(f"  bare insert   {n:4d} clients: {stats.summary('insert')}"
-                      f"  errors {sum(stats.errors.values())}\n      {stats.costs()}")
+                print(
+                    f"  bare insert   {n:4d} clients: {stats.summary('insert')}"
+                    f"  errors {sum(stats.errors.values())}\n      {stats.costs()}"
+                )
         finally:
             bare.stop()
         server = start_server("ordet:create_app()", env, tmp)
@@ -249,24 +271,30 @@ async def bench_engine(
             for n in levels:
                 setups = await asyncio.gather(*(save_setup(b) for b in kiosks[:n]))
                 phase = Phase(seconds, cap, server)
-                stats = await phase.run([save_client(phase, b, *s)
-                                         for b, s in zip(kiosks[:n], setups, strict=True)])
+                stats = await phase.run(
+                    [save_client(phase, b, *s) for b, s in zip(kiosks[:n], setups, strict=True)]
+                )
                 rate = len(stats.latency["save"]) / stats.elapsed
-                print(f"  screen save   {n:4d} clients: {stats.summary('save')}  errors "
-                      f"{sum(stats.errors.values())}  ratio {rate / baseline[n]:.2f}"
-                      f"\n      {stats.costs()}")
+                print(
+                    f"  screen save   {n:4d} clients: {stats.summary('save')}  errors "
+                    f"{sum(stats.errors.values())}  ratio {rate / baseline[n]:.2f}"
+                    f"\n      {stats.costs()}"
+                )
                 # A questionnaire is ~30 requests: at high concurrency each client needs a
                 # longer phase to finish even one.
                 phase = Phase(seconds if n < 100 else long_seconds, cap, server)
-                stats = await phase.run([questionnaire_client(phase, b, i, think)
-                                         for i, b in enumerate(kiosks[:n])])
+                stats = await phase.run(
+                    [questionnaire_client(phase, b, i, think) for i, b in enumerate(kiosks[:n])]
+                )
                 acknowledged += stats.completed
                 unacknowledged += stats.unacknowledged
                 clean &= not stats.errors
                 requests_rate = stats.requests / stats.elapsed
-                print(f"  questionnaire {n:4d} clients: {len(stats.completed) / stats.elapsed:6.1f}"
-                      f" complete responses/s, {requests_rate:7.1f} requests/s "
-                      f"(ratio {requests_rate / baseline[n]:.2f}), errors {dict(stats.errors)}")
+                print(
+                    f"  questionnaire {n:4d} clients: {len(stats.completed) / stats.elapsed:6.1f}"
+                    f" complete responses/s, {requests_rate:7.1f} requests/s "
+                    f"(ratio {requests_rate / baseline[n]:.2f}), errors {dict(stats.errors)}"
+                )
                 print(f"      save   {stats.summary('save')}")
                 print(f"      submit {stats.summary('submit')}")
                 print(f"      {stats.costs()}")
@@ -280,20 +308,39 @@ def main() -> None:
     parser.add_argument("--engines", default="sqlite,postgresql")
     parser.add_argument("--clients", default="10,50,200", help="concurrency levels")
     parser.add_argument("--seconds", type=float, default=6.0, help="per phase")
-    parser.add_argument("--long-seconds", type=float, default=None,
-                        help="questionnaire phase at 100+ clients (default: --seconds)")
+    parser.add_argument(
+        "--long-seconds",
+        type=float,
+        default=None,
+        help="questionnaire phase at 100+ clients (default: --seconds)",
+    )
     parser.add_argument("--max-requests", type=int, default=200_000, help="per phase")
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="seconds a person reads each screen in the questionnaire phase")
-    parser.add_argument("--pg-no-fsync", action="store_true",
-                        help="PostgreSQL with fsync and synchronous_commit off (CPU cost alone)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds a person reads each screen in the questionnaire phase",
+    )
+    parser.add_argument(
+        "--pg-no-fsync",
+        action="store_true",
+        help="PostgreSQL with fsync and synchronous_commit off (CPU cost alone)",
+    )
     args = parser.parse_args()
     levels = [int(n) for n in args.clients.split(",")]
     ok = True
     for engine in args.engines.split(","):
-        ok &= asyncio.run(bench_engine(engine, levels, args.seconds, args.max_requests,
-                                       args.long_seconds or args.seconds, not args.pg_no_fsync,
-                                       args.think))
+        ok &= asyncio.run(
+            bench_engine(
+                engine,
+                levels,
+                args.seconds,
+                args.max_requests,
+                args.long_seconds or args.seconds,
+                not args.pg_no_fsync,
+                args.think,
+            )
+        )
     print("\nRESULT:", "OK — no errors, every response stored exactly once" if ok else "FAILED")
     raise SystemExit(0 if ok else 1)
 

@@ -33,7 +33,9 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = 24 * 3600  # a kiosk session outlives a browser restart
-    WTF_CSRF_TIME_LIMIT = None  # a kiosk page may stay open for hours; the token lives with the session
+    WTF_CSRF_TIME_LIMIT = (
+        None  # a kiosk page may stay open for hours; the token lives with the session
+    )
     # Seconds of inactivity before the kiosk warns, and how long the warning waits for "mere tid".
     KIOSK_IDLE_SECONDS = 120
     KIOSK_WARNING_SECONDS = 30

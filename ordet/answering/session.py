@@ -27,7 +27,10 @@ def begin(channel: str, draft_key: str | None = None, extra: dict | None = None)
     """
     draft_key = draft_key or new_token()
     session["respondent"] = {
-        "channel": channel, "key": draft_key, "seen": time.time(), "extra": extra or {}
+        "channel": channel,
+        "key": draft_key,
+        "seen": time.time(),
+        "extra": extra or {},
     }
     session.pop("finished", None)
     session.permanent = True
