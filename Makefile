@@ -21,7 +21,7 @@ translations: $(VENV)/.installed
 
 run: install
 	$(FLASK) db upgrade
-	$(FLASK) seed-demo
+	$(FLASK) seed-demo --responses 2000
 	@echo ""
 	@echo "Kiosk (tablet):  http://$(HOST):$(PORT)/kiosk/tilmeld  (use a code above, then /kiosk/)"
 	@echo "Staff:           http://$(HOST):$(PORT)/staff/"
