@@ -1,6 +1,9 @@
 """Small helpers the admin views share: scoped lookups that answer 404, and form errors."""
 
-from flask import abort
+from collections.abc import Callable
+from typing import Any
+
+from flask import abort, flash, redirect
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -64,6 +67,25 @@ def show_error(form: FlaskForm, error: AdminError) -> None:
         form[error.field].errors = [*form[error.field].errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def save_form(form: FlaskForm, change: Callable[[], Any], done: str, target: Callable[[Any], str]):
+    """The admin pages' one way to change something from a valid form.
+
+    Runs the service ``change``; on success commits once, says ``done`` and redirects to
+    ``target(result)``; on ``AdminError`` puts the message on the form and returns None, so
+    the view renders the form again with a 400. An invalid form also returns None.
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = change()
+    except AdminError as error:
+        show_error(form, error)
+        return None
+    db.session.commit()
+    flash(done)
+    return redirect(target(result))
 
 
 def int_or_none(value) -> int | None:

@@ -16,9 +16,8 @@ from ..kiosk.models import Device
 from ..kiosk.services import create_enrolment_code, revoke
 from ..org.models import Specialomraade, Tilbud
 from . import bp
-from .errors import AdminError
 from .forms import PinForm
-from .util import actor, show_error, tilbud_or_404
+from .util import actor, save_form, tilbud_or_404
 
 
 @bp.get("/tablets")
@@ -62,15 +61,14 @@ def kiosks_code(tilbud_id: int):
 def kiosks_pin(tilbud_id: int):
     tilbud = tilbud_or_404(tilbud_id, DEVICES_MANAGE)
     form = PinForm()
-    if form.validate_on_submit():
-        try:
-            kiosk_pin.set_pin(actor(), tilbud, form.pin.data, date.today())
-        except AdminError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_l("PIN-koden er gemt. Den gælder for alle tablets i tilbuddet."))
-            return redirect(url_for(".kiosks_tilbud", tilbud_id=tilbud.id))
+    saved = save_form(
+        form,
+        lambda: kiosk_pin.set_pin(actor(), tilbud, form.pin.data, date.today()),
+        _l("PIN-koden er gemt. Den gælder for alle tablets i tilbuddet."),
+        lambda _: url_for(".kiosks_tilbud", tilbud_id=tilbud.id),
+    )
+    if saved:
+        return saved
     return _tilbud_page(tilbud, form, code=None), 400
 
 

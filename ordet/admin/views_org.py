@@ -1,6 +1,6 @@
 """Organisation, specialområder and tilbud: create, rename, deactivate (never delete)."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..auth.access import requires
@@ -17,7 +17,7 @@ from .util import (
     int_or_none,
     organisation_or_404,
     organisations,
-    show_error,
+    save_form,
     tilbud_or_404,
 )
 
@@ -29,15 +29,14 @@ GLOBAL_CSRF = {"csrf": False}
 @requires(ORG_MANAGE)
 def organisation():
     form = NameForm()
-    if form.validate_on_submit():
-        try:
-            created = services.create_organisation(actor(), form.name.data)
-        except AdminError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_l("Organisationen er oprettet."))
-            return redirect(url_for(".organisation_edit", organisation_id=created.id))
+    saved = save_form(
+        form,
+        lambda: services.create_organisation(actor(), form.name.data),
+        _l("Organisationen er oprettet."),
+        lambda created: url_for(".organisation_edit", organisation_id=created.id),
+    )
+    if saved:
+        return saved
     status = 400 if form.errors else 200
     return render_template(
         "admin/organisations.html", organisations=organisations(ORG_MANAGE), form=form
@@ -49,15 +48,14 @@ def organisation():
 def organisation_edit(organisation_id: int):
     unit = organisation_or_404(organisation_id, ORG_MANAGE)
     form = UnitForm(obj=unit)
-    if form.validate_on_submit():
-        try:
-            services.update_organisation(actor(), unit, form.name.data, form.active.data)
-        except AdminError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_l("Ændringen er gemt."))
-            return redirect(url_for(".organisation_edit", organisation_id=unit.id))
+    saved = save_form(
+        form,
+        lambda: services.update_organisation(actor(), unit, form.name.data, form.active.data),
+        _l("Ændringen er gemt."),
+        lambda _: url_for(".organisation_edit", organisation_id=unit.id),
+    )
+    if saved:
+        return saved
     status = 400 if form.errors else 200
     return render_template(
         "admin/organisation.html",
@@ -72,15 +70,14 @@ def organisation_edit(organisation_id: int):
 def organisation_edit_area_new(organisation_id: int):
     unit = organisation_or_404(organisation_id, ORG_MANAGE)
     area_form = NameForm(prefix="area", meta=GLOBAL_CSRF)
-    if area_form.validate_on_submit():
-        try:
-            area = services.create_specialomraade(actor(), unit, area_form.name.data)
-        except AdminError as error:
-            show_error(area_form, error)
-        else:
-            db.session.commit()
-            flash(_l("Specialområdet er oprettet."))
-            return redirect(url_for(".area_edit", area_id=area.id))
+    saved = save_form(
+        area_form,
+        lambda: services.create_specialomraade(actor(), unit, area_form.name.data),
+        _l("Specialområdet er oprettet."),
+        lambda area: url_for(".area_edit", area_id=area.id),
+    )
+    if saved:
+        return saved
     return render_template(
         "admin/organisation.html", unit=unit, form=UnitForm(obj=unit), area_form=area_form
     ), 400
@@ -91,15 +88,14 @@ def organisation_edit_area_new(organisation_id: int):
 def area_edit(area_id: int):
     area = area_or_404(area_id, ORG_MANAGE)
     form = UnitForm(obj=area)
-    if form.validate_on_submit():
-        try:
-            services.update_specialomraade(actor(), area, form.name.data, form.active.data)
-        except AdminError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_l("Ændringen er gemt."))
-            return redirect(url_for(".area_edit", area_id=area.id))
+    saved = save_form(
+        form,
+        lambda: services.update_specialomraade(actor(), area, form.name.data, form.active.data),
+        _l("Ændringen er gemt."),
+        lambda _: url_for(".area_edit", area_id=area.id),
+    )
+    if saved:
+        return saved
     status = 400 if form.errors else 200
     return render_template(
         "admin/area.html",
@@ -114,17 +110,16 @@ def area_edit(area_id: int):
 def area_edit_tilbud_new(area_id: int):
     area = area_or_404(area_id, ORG_MANAGE)
     tilbud_form = _tilbud_form(area, prefix="tilbud", meta=GLOBAL_CSRF)
-    if tilbud_form.validate_on_submit():
-        try:
-            tilbud = services.create_tilbud(
-                actor(), area, tilbud_form.name.data, tilbud_form.kiosk_variant.data
-            )
-        except AdminError as error:
-            show_error(tilbud_form, error)
-        else:
-            db.session.commit()
-            flash(_l("Tilbuddet er oprettet."))
-            return redirect(url_for(".tilbud_edit", tilbud_id=tilbud.id))
+    saved = save_form(
+        tilbud_form,
+        lambda: services.create_tilbud(
+            actor(), area, tilbud_form.name.data, tilbud_form.kiosk_variant.data
+        ),
+        _l("Tilbuddet er oprettet."),
+        lambda tilbud: url_for(".tilbud_edit", tilbud_id=tilbud.id),
+    )
+    if saved:
+        return saved
     return render_template(
         "admin/area.html", area=area, form=UnitForm(obj=area), tilbud_form=tilbud_form
     ), 400
@@ -135,20 +130,23 @@ def area_edit_tilbud_new(area_id: int):
 def tilbud_edit(tilbud_id: int):
     tilbud = tilbud_or_404(tilbud_id, ORG_MANAGE)
     form = _tilbud_form(tilbud.specialomraade, obj=tilbud)
-    if form.validate_on_submit():
+
+    def change() -> None:
         target = db.session.get(Specialomraade, int_or_none(form.specialomraade_id.data) or -1)
-        try:
-            if target is None:
-                raise AdminError(_l("Vælg et specialområde."), "specialomraade_id")
-            services.update_tilbud(
-                actor(), tilbud, form.name.data, target, form.kiosk_variant.data, form.active.data
-            )
-        except AdminError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_l("Ændringen er gemt."))
-            return redirect(url_for(".tilbud_edit", tilbud_id=tilbud.id))
+        if target is None:
+            raise AdminError(_l("Vælg et specialområde."), "specialomraade_id")
+        services.update_tilbud(
+            actor(), tilbud, form.name.data, target, form.kiosk_variant.data, form.active.data
+        )
+
+    saved = save_form(
+        form,
+        change,
+        _l("Ændringen er gemt."),
+        lambda _: url_for(".tilbud_edit", tilbud_id=tilbud.id),
+    )
+    if saved:
+        return saved
     status = 400 if form.errors else 200
     return render_template("admin/tilbud.html", tilbud=tilbud, form=form), status
 

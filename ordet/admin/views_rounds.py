@@ -15,7 +15,7 @@ from . import bp
 from . import round_services as services
 from .errors import AdminError
 from .forms import ExtendForm, RoundForm, options
-from .util import actor, int_or_none, organisations, round_or_404, show_error
+from .util import actor, int_or_none, organisations, round_or_404, save_form, show_error
 
 
 @bp.get("/runder")
@@ -33,30 +33,33 @@ def rounds():
 def rounds_new():
     form = _round_form()
     chosen = [int_or_none(v) for v in request.form.getlist("tilbud")]
-    if form.validate_on_submit():
+
+    def change():
         organisation = next(
             (o for o in organisations(ROUNDS_MANAGE) if str(o.id) == form.organisation_id.data),
             None,
         )
+        if organisation is None:
+            raise AdminError(_l("Vælg en organisation."), "organisation_id")
         versions = {v: int_or_none(form[f"version_{v}"].data) for v in services.VARIANT_NAMES}
-        try:
-            if organisation is None:
-                raise AdminError(_l("Vælg en organisation."), "organisation_id")
-            round_ = services.create_round(
-                actor(),
-                organisation,
-                form.name.data,
-                form.opens_on.data,
-                form.closes_on.data,
-                versions,
-                [c for c in chosen if c is not None],
-            )
-        except AdminError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_l("Runden er oprettet. Skriv nu, hvor mange borgere hvert tilbud har."))
-            return redirect(url_for(".rounds_edit", round_id=round_.id))
+        return services.create_round(
+            actor(),
+            organisation,
+            form.name.data,
+            form.opens_on.data,
+            form.closes_on.data,
+            versions,
+            [c for c in chosen if c is not None],
+        )
+
+    saved = save_form(
+        form,
+        change,
+        _l("Runden er oprettet. Skriv nu, hvor mange borgere hvert tilbud har."),
+        lambda round_: url_for(".rounds_edit", round_id=round_.id),
+    )
+    if saved:
+        return saved
     status = 400 if form.errors else 200
     return render_template(
         "admin/round_new.html", form=form, units=_units(), chosen=set(chosen)

@@ -12,7 +12,7 @@ from ..extensions import db
 from . import bp
 from .errors import AdminError
 from .forms import GrantForm, InviteForm, options
-from .util import actor, organisations, show_error
+from .util import actor, organisations, save_form, show_error
 
 
 @bp.get("/brugere")
@@ -64,22 +64,21 @@ def users_edit(user_id: int):
     """The user's roles; POST adds a role."""
     user = _user_or_404(user_id)
     form = _choices(GrantForm())
-    if form.validate_on_submit():
-        try:
-            services.add_grant(
-                actor(),
-                current_scope(),
-                user,
-                form.role.data,
-                form.scope.data,
-                reads_comments=form.reads_comments.data,
-            )
-        except AdminError as error:
-            show_error(form, error)
-        else:
-            db.session.commit()
-            flash(_l("Rollen er tilføjet."))
-            return redirect(url_for(".users_edit", user_id=user.id))
+    saved = save_form(
+        form,
+        lambda: services.add_grant(
+            actor(),
+            current_scope(),
+            user,
+            form.role.data,
+            form.scope.data,
+            reads_comments=form.reads_comments.data,
+        ),
+        _l("Rollen er tilføjet."),
+        lambda _: url_for(".users_edit", user_id=user.id),
+    )
+    if saved:
+        return saved
     return _user_page(user, form, None), 400 if form.errors else 200
 
 
