@@ -37,16 +37,22 @@ def _refusal_text(refusal: throttle.Refusal) -> str:
     )
 
 
+def _throttled(kind: str, form, template: str):
+    """A 429 page when this account or address has tried too often; counts a POST's attempt."""
+    if request.method != "POST":
+        return None
+    account = services.normalise_email(form.email.data or "")
+    refusal = throttle.attempt(kind, account, get_remote_address())
+    if refusal is None:
+        return None
+    return render_template(template, form=form, refusal=_refusal_text(refusal)), 429
+
+
 @bp.route("/log-ind", methods=["GET", "POST"])
 def login():
     form = LoginForm()
-    if request.method == "POST":
-        account = services.normalise_email(form.email.data or "")
-        refusal = throttle.attempt("LOGIN", account, get_remote_address())
-        if refusal is not None:
-            return render_template(
-                "auth/login.html", form=form, refusal=_refusal_text(refusal)
-            ), 429
+    if throttled := _throttled("LOGIN", form, "auth/login.html"):
+        return throttled
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
@@ -69,13 +75,8 @@ def logout():
 @bp.route("/glemt-adgangskode", methods=["GET", "POST"])
 def forgot():
     form = ForgotForm()
-    if request.method == "POST":
-        account = services.normalise_email(form.email.data or "")
-        refusal = throttle.attempt("RESET", account, get_remote_address())
-        if refusal is not None:
-            return render_template(
-                "auth/forgot.html", form=form, refusal=_refusal_text(refusal)
-            ), 429
+    if throttled := _throttled("RESET", form, "auth/forgot.html"):
+        return throttled
     if form.validate_on_submit():
         user = services.find_user(form.email.data)
         if user is not None and user.active:
