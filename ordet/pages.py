@@ -96,11 +96,9 @@ def read_aloud_helpers() -> dict:
         The respondent's tilbud decides whose recording: its organisation's own, else the
         shared folder's.
         """
-        response = g.get("response")
-        if "audio_organisation" not in g:
-            g.audio_organisation = (
-                read_aloud.organisation_of_tilbud(response.tilbud_id) if response else None
-            )
-        return read_aloud.audio_url(g.audio_organisation, questionnaire, question.key, language)
+        # The round was loaded with the draft: its organisation costs no extra query.
+        round_ = g.get("round")
+        organisation_id = round_.organisation_id if round_ is not None else None
+        return read_aloud.audio_url(organisation_id, questionnaire, question.key, language)
 
     return {"read_aloud_audio": read_aloud_audio}

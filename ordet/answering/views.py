@@ -50,7 +50,7 @@ def load_respondent():
         return render_template(
             "error.html", title=_l("Spørgeskemaet er lukket"), message=_l("Tak for din interesse.")
         ), 403
-    g.response, g.channel = response, channel
+    g.response, g.round, g.channel = response, round_, channel
     g.questionnaire = get_questionnaire(response.questionnaire, response.questionnaire_version)
     respondent_session.touch()
     return None

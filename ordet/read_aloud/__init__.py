@@ -22,8 +22,6 @@ from pathlib import Path
 
 from flask import current_app, url_for
 
-from ..extensions import db
-from ..org.models import Specialomraade, Tilbud
 
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
@@ -48,14 +46,6 @@ def recording(questionnaire: str, language: str, question: str) -> Path | None:
         if path.is_file():
             return path
     return None
-
-
-def organisation_of_tilbud(tilbud_id: int) -> int | None:
-    return db.session.scalar(
-        db.select(Specialomraade.organisation_id)
-        .join(Tilbud, Tilbud.specialomraade_id == Specialomraade.id)
-        .where(Tilbud.id == tilbud_id)
-    )
 
 
 def audio_url(organisation_id: int | None, questionnaire, question_key: str, language: str):
