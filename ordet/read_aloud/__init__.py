@@ -22,7 +22,6 @@ from pathlib import Path
 
 from flask import current_app, url_for
 
-
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 LANGUAGE = re.compile(r"^[a-z]{2}$")
 AUDIO_TYPES = {".mp3": "audio/mpeg", ".ogg": "audio/ogg", ".m4a": "audio/mp4", ".wav": "audio/wav"}
