@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..audit import record_event
@@ -33,9 +34,9 @@ def export_round(
     """Write the workbook to ``out`` (atomically) and audit it. Raises ``Refused``."""
     round_ = pick_round(slug, scope, EXPORT_RESULTS)
     if comments and not scope.can(COMMENTS_READ):
-        raise Refused("Du har ikke adgang til kommentarer.", 403)
+        raise Refused(_l("Du har ikke adgang til kommentarer."), 403)
     if raw_data and not scope.can(EXPORT_RAW):
-        raise Refused("Du har ikke adgang til rådata.", 403)
+        raise Refused(_l("Du har ikke adgang til rådata."), 403)
     visible = list(db.session.scalars(scope.tilbud_ids(EXPORT_RESULTS)))
     all_results = results_of(round_, scope, EXPORT_RESULTS, with_views=True)
     first = all_results[0][0]
@@ -80,7 +81,7 @@ def export_raw_csv(
 ) -> tuple[Round, int]:
     """The raw data CSV (and, if asked, its legend CSV); audited. Raises ``Refused``."""
     if not scope.can(EXPORT_RAW):
-        raise Refused("Du har ikke adgang til rådata.", 403)
+        raise Refused(_l("Du har ikke adgang til rådata."), 403)
     round_ = pick_round(slug, scope, EXPORT_RAW)
     allowed = set(db.session.scalars(scope.tilbud_ids(EXPORT_RAW)))
     all_results = results_of(round_, scope, EXPORT_RAW, with_views=False)
@@ -115,7 +116,7 @@ def results_of(round_: Round, scope: Scope, permission: str, with_views: bool) -
         else:
             all_results.append((results, None))
     if not all_results:
-        raise Refused("Runden har ingen spørgeskemaer.", 404)
+        raise Refused(_l("Runden har ingen spørgeskemaer."), 404)
     return all_results
 
 
