@@ -17,7 +17,7 @@ from ..questionnaires import get as get_questionnaire
 from ..questionnaires.model import Question, Questionnaire
 from ..rounds.models import Round, RoundQuestionnaire
 from .anonymity import filtered_hidden, suppress_tree
-from .models import RESPONSES_KEY, TEXT_VALUE, ResultCount
+from .models import RESPONSES_KEY, ResultCount
 from .units import OrgTree, org_tree
 
 NodeKey = tuple[str, int]
@@ -244,8 +244,3 @@ def previous_results(results: RoundResults) -> dict[str, RoundResults]:
             found[f"tema:{theme}"] = found[key]
     results.previous = found
     return found
-
-
-def text_count(results: RoundResults, question_key: str, node: NodeKey) -> int:
-    stats = results.questions.get(question_key, {}).get(node)
-    return stats.counts.get(TEXT_VALUE, 0) if stats else 0
