@@ -74,7 +74,7 @@ def complete_one(round_, tilbud, with_counts: bool) -> None:
     db.session.add(response)
     db.session.flush()
     if with_counts:
-        services.submit(response, date.today())
+        services.submit(services.draft_by_id(response.id), date.today())
     else:  # the same transaction without the counts upsert
         response.status = "complete"
         response.draft_key_hash = None

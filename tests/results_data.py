@@ -54,9 +54,10 @@ def make_response(
     db.session.add(response)
     db.session.flush()
     if status == "complete":
-        services.submit(response, when or round_.opens_on)
+        services.submit(services.draft_by_id(response.id), when or round_.opens_on)
     elif status == "partial":
-        services.abandon(response)
+        services.abandon(services.draft_by_id(response.id))
+    db.session.expire(response)  # closed with Core: the ORM reloads status and answers
     return response
 
 

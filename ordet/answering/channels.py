@@ -6,7 +6,7 @@ respondent starts over, and what else happens when a response is completed.
 
 from typing import Protocol
 
-from .models import Response
+from .services import Draft
 from .session import Respondent
 
 
@@ -21,13 +21,13 @@ class ChannelRefusal(Exception):
 class Channel(Protocol):
     name: str
 
-    def check(self, response: Response | None, respondent: Respondent) -> None:
-        """Raise ``ChannelRefusal`` unless this request may continue ``response``."""
+    def check(self, draft: Draft | None, respondent: Respondent) -> None:
+        """Raise ``ChannelRefusal`` unless this request may continue ``draft``."""
 
     def start_url(self) -> str: ...
 
-    def completed(self, response: Response) -> None:
-        """Called in the transaction that completes ``response``."""
+    def completed(self, draft: Draft) -> None:
+        """Called in the transaction that completes ``draft``."""
 
     def thanks_template(self) -> str: ...
 

@@ -35,30 +35,30 @@ def load_respondent():
             return redirect(url_for(".thanks"))
         return redirect(channel_for(session.get("finished") or "kiosk").start_url())
     channel = channel_for(respondent.channel)
-    response, round_ = services.find_draft_in_round(respondent.draft_key)
+    draft = services.find_draft(respondent.draft_key)
     try:
-        channel.check(response, respondent)
+        channel.check(draft, respondent)
     except ChannelRefusal as refusal:
         if not refusal.restart:
             return render_template("error.html", title=refusal.message, message=""), refusal.status
-        if response is not None:
-            services.abandon(response)
+        if draft is not None:
+            services.abandon(draft)
             db.session.commit()
         respondent_session.clear()
         return redirect(channel.start_url())
-    if not round_.is_open(date.today()):
+    if not draft.round_is_open(date.today()):
         return render_template(
             "error.html", title=_l("Spørgeskemaet er lukket"), message=_l("Tak for din interesse.")
         ), 403
-    g.response, g.round, g.channel = response, round_, channel
-    g.questionnaire = get_questionnaire(response.questionnaire, response.questionnaire_version)
+    g.draft, g.channel = draft, channel
+    g.questionnaire = get_questionnaire(draft.questionnaire, draft.questionnaire_version)
     respondent_session.touch()
     return None
 
 
 @bp.get("/")
 def resume():
-    answers = services.answers_of(g.response)
+    answers = g.draft.answers
     if not answers:
         return redirect(url_for(".intro"))
     visible = g.questionnaire.visible_questions(answers)
@@ -73,7 +73,7 @@ def intro():
 
 @bp.route("/<int:position>", methods=["GET", "POST"])
 def question(position: int):
-    answers = services.answers_of(g.response)
+    answers = g.draft.answers
     visible = g.questionnaire.visible_questions(answers)
     if not 1 <= position <= len(visible):
         abort(404)
@@ -94,7 +94,9 @@ def question(position: int):
         question=current,
         position=position,
         total=len(visible),
-        value=request.form.get("text") if error and current.is_text else answers.get(current.key),
+        value=request.form.get("text")
+        if error and current.is_text
+        else g.draft.answers.get(current.key),
         error=error,
     ), (400 if error else 200)
 
@@ -103,13 +105,13 @@ def _apply(action: str, key: str, is_text: bool) -> None:
     """Save what the screen says. "Back" keeps a new choice but never demands one."""
     raw = request.form.get("text") if is_text else request.form.get("value")
     if action == "skip":
-        services.skip(g.response, g.questionnaire, key, date.today())
+        services.skip(g.draft, g.questionnaire, key, date.today())
     elif action != "back" or raw is not None:
-        services.record(g.response, g.questionnaire, key, raw, date.today())
+        services.record(g.draft, g.questionnaire, key, raw, date.today())
 
 
 def _next_screen(position: int, action: str):
-    total = len(g.questionnaire.visible_questions(services.answers_of(g.response)))
+    total = len(g.questionnaire.visible_questions(g.draft.answers))
     if action == "back":
         db.session.commit()
         if position <= 1:
@@ -119,13 +121,13 @@ def _next_screen(position: int, action: str):
         db.session.commit()
         return redirect(url_for(".question", position=position + 1))
     try:
-        services.submit(g.response, date.today())
+        services.submit(g.draft, date.today())
     except services.AlreadyClosed:
         # A second press of "Send" at the same moment: the first one stored the response.
         db.session.rollback()
         respondent_session.finish(g.channel.name)
         return redirect(url_for(".thanks"))
-    g.channel.completed(g.response)
+    g.channel.completed(g.draft)
     db.session.commit()
     respondent_session.finish(g.channel.name)
     return redirect(url_for(".thanks"))

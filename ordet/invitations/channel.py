@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..answering.channels import ChannelRefusal
-from ..answering.models import LINK, Response
+from ..answering.models import LINK
+from ..answering.services import Draft
 from ..answering.session import Respondent, current
 from ..extensions import db
 from . import services
@@ -32,8 +33,8 @@ def _invitation(respondent: Respondent | None) -> Invitation | None:
 class LinkChannel:
     name = LINK
 
-    def check(self, response: Response | None, respondent: Respondent) -> None:
-        if response is None or response.channel != LINK:
+    def check(self, draft: Draft | None, respondent: Respondent) -> None:
+        if draft is None or draft.channel != LINK:
             raise ChannelRefusal(restart=True)
         invitation = _invitation(respondent)
         if invitation is None or invitation.answered:
@@ -42,7 +43,7 @@ class LinkChannel:
     def start_url(self) -> str:
         return url_for("link.missing")
 
-    def completed(self, response: Response) -> None:
+    def completed(self, draft: Draft) -> None:
         invitation = _invitation(current())
         if invitation is not None:
             services.mark_answered(invitation, date.today())

@@ -7,7 +7,7 @@ from flask import current_app, g, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..answering.channels import ChannelRefusal
-from ..answering.models import Response
+from ..answering.services import Draft
 from ..answering.session import Respondent
 from . import services
 
@@ -27,15 +27,15 @@ def current_device() -> services.DeviceCheck:
 class KioskChannel:
     name = "kiosk"
 
-    def check(self, response: Response | None, respondent: Respondent) -> None:
+    def check(self, draft: Draft | None, respondent: Respondent) -> None:
         found = current_device()
         if found.problem == "revoked":
             raise ChannelRefusal(403, str(_l("Denne tablet er afmeldt. Kontakt en medarbejder.")))
         if found.problem:
             raise ChannelRefusal(403, str(_l("Denne tablet er ikke tilmeldt.")))
-        if response is None:
+        if draft is None:
             raise ChannelRefusal(restart=True)
-        if response.tilbud_id != found.device.tilbud_id:
+        if draft.tilbud_id != found.device.tilbud_id:
             raise ChannelRefusal(403, str(_l("Denne besvarelse hører til et andet tilbud.")))
         config = current_app.config
         limit = config["KIOSK_IDLE_SECONDS"] + config["KIOSK_WARNING_SECONDS"] + GRACE_SECONDS
@@ -45,10 +45,10 @@ class KioskChannel:
     def start_url(self) -> str:
         return url_for("kiosk.start")
 
-    def completed(self, response: Response) -> None:
+    def completed(self, draft: Draft) -> None:
         found = current_device()
         if found.device is not None:
-            services.note_answer(found.device, date.today())
+            services.note_answer(found.device.id, date.today())
 
     def thanks_template(self) -> str:
         return "kiosk/thanks.html"

@@ -3,9 +3,11 @@
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
+from sqlalchemy import bindparam, select, update
 
 from ..extensions import db
 from ..org.models import Tilbud
@@ -23,8 +25,17 @@ class EnrolmentError(ValueError):
 
 
 @dataclass(frozen=True)
+class Tablet:
+    """An enrolled tablet as the respondent pages need it, read without the ORM (every
+    question screen checks it)."""
+
+    id: int
+    tilbud_id: int
+
+
+@dataclass(frozen=True)
 class DeviceCheck:
-    device: Device | None
+    device: Tablet | None
     problem: str | None  # None, "unknown" or "revoked"
 
 
@@ -80,7 +91,7 @@ def enrol(raw_code: str, today: date, label: str = "") -> tuple[Device, str]:
 
 
 def cookie_value(secret_key: str, device: Device, secret: str) -> str:
-    return URLSafeSerializer(secret_key, salt=COOKIE_SALT).dumps([device.id, secret])
+    return _cookie_serializer(secret_key).dumps([device.id, secret])
 
 
 def check_cookie(secret_key: str, value: str | None) -> DeviceCheck:
@@ -88,15 +99,28 @@ def check_cookie(secret_key: str, value: str | None) -> DeviceCheck:
     if not value:
         return DeviceCheck(None, "unknown")
     try:
-        device_id, secret = URLSafeSerializer(secret_key, salt=COOKIE_SALT).loads(value)
-        device = db.session.get(Device, int(device_id))
+        device_id, secret = _cookie_serializer(secret_key).loads(value)
+        device_id = int(device_id)
     except (BadSignature, ValueError, TypeError):
         return DeviceCheck(None, "unknown")
-    if device is None or not same(device.secret_hash, hash_secret(str(secret))):
+    found = db.session.connection().execute(_device_row(), {"device_id": device_id}).first()
+    if found is None or not same(found.secret_hash, hash_secret(str(secret))):
         return DeviceCheck(None, "unknown")
-    if device.revoked_on is not None:
-        return DeviceCheck(device, "revoked")
-    return DeviceCheck(device, None)
+    tablet = Tablet(device_id, found.tilbud_id)
+    return DeviceCheck(tablet, "revoked" if found.revoked_on is not None else None)
+
+
+@cache
+def _cookie_serializer(secret_key: str) -> URLSafeSerializer:
+    return URLSafeSerializer(secret_key, salt=COOKIE_SALT)
+
+
+@cache
+def _device_row():
+    device = Device.__table__
+    return select(device.c.tilbud_id, device.c.secret_hash, device.c.revoked_on).where(
+        device.c.id == bindparam("device_id")
+    )
 
 
 def revoke(device: Device, today: date) -> None:
@@ -105,6 +129,9 @@ def revoke(device: Device, today: date) -> None:
         db.session.flush()
 
 
-def note_answer(device: Device, today: date) -> None:
-    device.last_answer_on = today
-    db.session.flush()
+def note_answer(device_id: int, today: date) -> None:
+    """The date this tablet last finished a response (shown to staff as the last answer)."""
+    device = Device.__table__
+    db.session.connection().execute(
+        update(device).where(device.c.id == device_id).values(last_answer_on=today)
+    )

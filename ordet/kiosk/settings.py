@@ -30,6 +30,7 @@ from ..extensions import db
 from ..rounds.queries import open_round_for
 from . import pin, services
 from .channel import COOKIE_NAME, current_device
+from .models import Device
 
 bp = Blueprint("kiosk_settings", __name__, url_prefix="/kiosk/indstillinger")
 OPEN_KEY = "kiosk_settings_until"
@@ -49,7 +50,7 @@ def _device_or_refusal():
             render_template("kiosk/refused.html", revoked=found.problem == "revoked"),
             403,
         )
-    return found.device, None
+    return db.session.get(Device, found.device.id), None
 
 
 def _is_open(device_id: int) -> bool:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ..answering import services as answering
 from ..answering import session as respondent_session
 from ..extensions import db, limiter
+from ..org.models import Tilbud
 from ..questionnaires import get as get_questionnaire
 from ..rounds.queries import open_round_for
 from . import pin, services
@@ -28,7 +29,7 @@ def _refusal():
 
 
 def _round_and_questionnaire():
-    tilbud = current_device().device.tilbud
+    tilbud = db.session.get(Tilbud, current_device().device.tilbud_id)
     round_ = open_round_for(tilbud, tilbud.kiosk_variant, date.today())
     if round_ is None:
         return tilbud, None, None

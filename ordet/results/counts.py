@@ -5,13 +5,15 @@ counted as ``TEXT_VALUE`` (how many wrote something), never copied into the coun
 """
 
 from collections.abc import Iterable
+from functools import cache
+from typing import Protocol
 
 from sqlalchemy import and_, case, delete, func, literal, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from ..answering.models import COMPLETE, PARTIAL, Answer, Response
 from ..extensions import db
 from ..questionnaires import loader
+from ..upsert import upsert
 from .models import RESPONSES_KEY, TEXT_VALUE, ResultCount
 
 KEY_COLUMNS = (
@@ -33,28 +35,26 @@ def text_keys() -> dict[tuple[str, int], frozenset[str]]:
     }
 
 
-_UPSERTS: dict[str, object] = {}
+@cache
+def _upsert(dialect: str):
+    """Add to a count, or start it: ``count = count + excluded.count``."""
+    table = ResultCount.__table__
+    return upsert(dialect, table, KEY_COLUMNS, lambda new: {"count": table.c.count + new["count"]})
 
 
-def _upsert():
-    """``INSERT ... ON CONFLICT DO UPDATE count = count + 1``, built once per dialect.
+class Countable(Protocol):
+    """What a finished response gives the counts (``answering.services.Draft``)."""
 
-    Run with a list of rows (executemany): the compiled statement is reused from call to call,
-    where a fresh multi-row VALUES would be compiled on every submit.
-    """
-    name = db.session.get_bind().dialect.name
-    if name not in _UPSERTS:
-        dialect = sqlite if name == "sqlite" else postgresql
-        table = ResultCount.__table__
-        statement = dialect.insert(table)
-        _UPSERTS[name] = statement.on_conflict_do_update(
-            index_elements=list(KEY_COLUMNS),
-            set_={"count": table.c.count + statement.excluded["count"]},
-        )
-    return _UPSERTS[name]
+    round_id: int
+    tilbud_id: int
+    questionnaire: str
+    questionnaire_version: int
+    status: str
+    assisted: str | None
+    answers: dict[str, str]
 
 
-def add_response(response: Response) -> None:
+def add_response(response: Countable) -> None:
     """Count a response that was just completed or abandoned as partial (one statement)."""
     if response.status not in (COMPLETE, PARTIAL):
         return
@@ -69,13 +69,13 @@ def add_response(response: Response) -> None:
         "count": 1,
     }
     rows = [{**base, "question_key": RESPONSES_KEY, "value": response.status}]
-    for answer in response.answers:
-        value = TEXT_VALUE if answer.question_key in texts else answer.value
-        rows.append({**base, "question_key": answer.question_key, "value": value})
+    for key, value in response.answers.items():
+        rows.append({**base, "question_key": key, "value": TEXT_VALUE if key in texts else value})
     # A fixed order: two submits for the same tilbud take the row locks in the same order
     # and cannot deadlock each other on PostgreSQL.
     rows.sort(key=lambda row: (row["question_key"], row["value"]))
-    db.session.connection().execute(_upsert(), rows)
+    connection = db.session.connection()
+    connection.execute(_upsert(connection.dialect.name), rows)
 
 
 def _counted_value():

@@ -10,6 +10,13 @@ from ..extensions import db
 PLANNED, OPEN, CLOSED = "planlagt", "aaben", "lukket"
 
 
+def status_on(today: date, opens_on: date, closes_on: date, closed_early: bool) -> str:
+    """A round's status from its dates (also for the answering hot path, which reads no ORM)."""
+    if closed_early or today > closes_on:
+        return CLOSED
+    return OPEN if today >= opens_on else PLANNED
+
+
 class Round(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -28,9 +35,7 @@ class Round(db.Model):
     )
 
     def status(self, today: date) -> str:
-        if self.closed_early or today > self.closes_on:
-            return CLOSED
-        return OPEN if today >= self.opens_on else PLANNED
+        return status_on(today, self.opens_on, self.closes_on, self.closed_early)
 
     def is_open(self, today: date) -> bool:
         return self.status(today) == OPEN
