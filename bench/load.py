@@ -236,6 +236,7 @@ async def bench_engine(
     long_seconds: float,
     durable: bool,
     think: float,
+    workers: int,
 ) -> bool:
     with database(engine, durable) as (url, tmp, _cluster):
         codes = seed(url, max(levels))
@@ -247,10 +248,10 @@ async def bench_engine(
             else "fsync and synchronous_commit off"
         )
         print(
-            f"\n== {engine}, {commits} (gunicorn, 2 sync workers, clients over fresh "
+            f"\n== {engine}, {commits} (gunicorn, {workers} sync workers, clients over fresh "
             "connections) =="
         )
-        bare = start_server("bench.bare:create_app()", env, tmp)
+        bare = start_server("bench.bare:create_app()", env, tmp, workers)
         baseline = {}
         try:
             for n in levels:
@@ -264,7 +265,7 @@ async def bench_engine(
                 )
         finally:
             bare.stop()
-        server = start_server("ordet:create_app()", env, tmp)
+        server = start_server("ordet:create_app()", env, tmp, workers)
         acknowledged, unacknowledged, clean = [], [], True
         try:
             kiosks = await prepare_kiosks(server.port, codes)
@@ -322,6 +323,13 @@ def main() -> None:
         help="seconds a person reads each screen in the questionnaire phase",
     )
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="gunicorn sync workers for both servers (the issue's ceiling: 2; production: "
+        "2 x cores + 1)",
+    )
+    parser.add_argument(
         "--pg-no-fsync",
         action="store_true",
         help="PostgreSQL with fsync and synchronous_commit off (CPU cost alone)",
@@ -339,6 +347,7 @@ def main() -> None:
                 args.long_seconds or args.seconds,
                 not args.pg_no_fsync,
                 args.think,
+                args.workers,
             )
         )
     print("\nRESULT:", "OK — no errors, every response stored exactly once" if ok else "FAILED")

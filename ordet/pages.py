@@ -96,9 +96,9 @@ def read_aloud_helpers() -> dict:
         The respondent's tilbud decides whose recording: its organisation's own, else the
         shared folder's.
         """
-        # The round was loaded with the draft: its organisation costs no extra query.
-        round_ = g.get("round")
-        organisation_id = round_.organisation_id if round_ is not None else None
+        # The round's organisation was loaded with the draft: no extra query.
+        draft = g.get("draft")
+        organisation_id = draft.organisation_id if draft is not None else None
         return read_aloud.audio_url(organisation_id, questionnaire, question.key, language)
 
     return {"read_aloud_audio": read_aloud_audio}

@@ -51,6 +51,7 @@ class Draft:
     status: str = DRAFT
     answers: dict[str, str] = field(default_factory=dict)
     round_dates: tuple[date, date, bool] | None = None  # opens_on, closes_on, closed_early
+    organisation_id: int | None = None  # the round's: whose read-aloud recordings play
 
     def round_is_open(self, today: date) -> bool:
         return self.round_dates is not None and status_on(today, *self.round_dates) == OPEN
@@ -86,6 +87,7 @@ def start(
     return Draft(
         id=inserted.inserted_primary_key[0],
         round_dates=(round_.opens_on, round_.closes_on, round_.closed_early),
+        organisation_id=round_.organisation_id,
         **values,
     )
 
@@ -120,6 +122,7 @@ def _load(statement, params: dict) -> Draft | None:
         assisted=first.assisted,
         answers={row.question_key: row.value for row in rows if row.question_key is not None},
         round_dates=(first.opens_on, first.closes_on, first.closed_early),
+        organisation_id=first.organisation_id,
     )
 
 
@@ -137,6 +140,7 @@ def _draft_select():
             ROUND.c.opens_on,
             ROUND.c.closes_on,
             ROUND.c.closed_early,
+            ROUND.c.organisation_id,
             ANSWER.c.question_key,
             ANSWER.c.value,
         )
