@@ -33,6 +33,10 @@ class DefaultConfig:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = False
     PERMANENT_SESSION_LIFETIME = 24 * 3600  # a kiosk session outlives a browser restart
+    # Only respondent sessions are permanent, and they change at least every few seconds while
+    # in use (``answering.session.touch``): re-sending an unchanged cookie on every screen would
+    # cost a signature per request for nothing.
+    SESSION_REFRESH_EACH_REQUEST = False
     WTF_CSRF_TIME_LIMIT = (
         None  # a kiosk page may stay open for hours; the token lives with the session
     )

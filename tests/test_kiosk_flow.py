@@ -132,7 +132,7 @@ def test_inactivity_closes_the_draft_as_partial_and_returns_to_start(tablet, app
     kiosk.start(tablet)
     kiosk.answer(tablet, 1, "ja")
     with tablet.session_transaction() as session:
-        session["respondent"]["seen"] = time.time() - 3600
+        session["respondent"] = {**session["respondent"], "seen": time.time() - 3600}
     after = tablet.get("/svar/2")
     assert after.location.endswith("/kiosk/")
     [closed] = responses()
@@ -247,3 +247,23 @@ def test_an_enrolment_code_works_once(client, tilbud, app):
     assert again.status_code == 400
     assert "Koden virker ikke" in again.text
     assert db.session.scalar(db.select(db.func.count(Device.id))) == 1
+
+
+def test_a_busy_respondent_is_still_seen_within_the_grace(tablet, app):
+    """The last-seen time is rewritten at most every few seconds; never so rarely that an
+    active respondent is closed: a screen more than TOUCH_EVERY_SECONDS later moves it on."""
+    from ordet.answering.session import TOUCH_EVERY_SECONDS
+
+    kiosk.start(tablet)
+    long_ago = time.time() - TOUCH_EVERY_SECONDS - 1
+    with tablet.session_transaction() as session:
+        session["respondent"] = {**session["respondent"], "seen": long_ago}
+    assert tablet.get("/svar/1").status_code == 200
+    with tablet.session_transaction() as session:
+        assert session["respondent"]["seen"] > long_ago + 1
+    seen = time.time()
+    with tablet.session_transaction() as session:
+        session["respondent"] = {**session["respondent"], "seen": seen}
+    kiosk.answer(tablet, 1, "ja")  # a moment later: the cookie is not rewritten for it
+    with tablet.session_transaction() as session:
+        assert session["respondent"]["seen"] == seen

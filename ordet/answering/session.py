@@ -10,6 +10,8 @@ from flask import session
 
 from ..security import new_token
 
+TOUCH_EVERY_SECONDS = 15
+
 
 @dataclass(frozen=True)
 class Respondent:
@@ -49,9 +51,22 @@ def current() -> Respondent | None:
 
 
 def touch() -> None:
+    """Note that the respondent is still here, at most every ``TOUCH_EVERY_SECONDS``.
+
+    Each rewrite re-signs and re-sends the session cookie. The server's inactivity limit has a
+    minute of grace beyond the tablet's own warning, so a coarser time is precise enough, and a
+    screen's save and the next screen's load, a moment apart, rewrite the cookie once.
+    """
     data = session.get("respondent")
-    if isinstance(data, dict):
-        session["respondent"] = {**data, "seen": time.time()}
+    if not isinstance(data, dict):
+        return
+    now = time.time()
+    try:
+        recent = now - float(data.get("seen", 0)) < TOUCH_EVERY_SECONDS
+    except (TypeError, ValueError):
+        recent = False
+    if not recent:
+        session["respondent"] = {**data, "seen": now}
 
 
 def finish(channel: str) -> None:
