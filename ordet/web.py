@@ -12,7 +12,8 @@ from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from .extensions import db
+from .extensions import db, limiter
+from .limiter_hooks import skip_limiter_hooks
 from .security_headers import init_serving
 
 PICTOGRAMS = Path(__file__).parent / "templates" / "pictograms"
@@ -90,6 +91,9 @@ def init_web(app: Flask) -> None:
     register(KioskChannel())
     register(LinkChannel())
     init_serving(app)
+    # The question screens have no rate limit: many tablets can share one address, and each
+    # request needs the draft key and CSRF token of its own session.
+    skip_limiter_hooks(app, limiter, {answering_bp.name})
 
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals.update(
