@@ -48,7 +48,7 @@ class KioskChannel:
     def completed(self, draft: Draft) -> None:
         found = current_device()
         if found.device is not None:
-            services.note_answer(found.device.id, date.today())
+            services.note_answer(found.device, date.today())
 
     def thanks_template(self) -> str:
         return "kiosk/thanks.html"

@@ -31,6 +31,7 @@ class Tablet:
 
     id: int
     tilbud_id: int
+    last_answer_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ def check_cookie(secret_key: str, value: str | None) -> DeviceCheck:
     found = db.session.connection().execute(_device_row(), {"device_id": device_id}).first()
     if found is None or not same(found.secret_hash, hash_secret(str(secret))):
         return DeviceCheck(None, "unknown")
-    tablet = Tablet(device_id, found.tilbud_id)
+    tablet = Tablet(device_id, found.tilbud_id, found.last_answer_on)
     return DeviceCheck(tablet, "revoked" if found.revoked_on is not None else None)
 
 
@@ -118,9 +119,9 @@ def _cookie_serializer(secret_key: str) -> URLSafeSerializer:
 @cache
 def _device_row():
     device = Device.__table__
-    return select(device.c.tilbud_id, device.c.secret_hash, device.c.revoked_on).where(
-        device.c.id == bindparam("device_id")
-    )
+    return select(
+        device.c.tilbud_id, device.c.secret_hash, device.c.revoked_on, device.c.last_answer_on
+    ).where(device.c.id == bindparam("device_id"))
 
 
 def revoke(device: Device, today: date) -> None:
@@ -129,9 +130,21 @@ def revoke(device: Device, today: date) -> None:
         db.session.flush()
 
 
-def note_answer(device_id: int, today: date) -> None:
-    """The date this tablet last finished a response (shown to staff as the last answer)."""
+def note_answer(tablet: Tablet, today: date) -> None:
+    """The date this tablet last finished a response (shown to staff as the last answer).
+
+    Written once a day: a busy tablet's later submits leave the row alone."""
+    if tablet.last_answer_on != today:
+        db.session.connection().execute(
+            _note_answer(), {"device_id": tablet.id, "last_answer_on": today}
+        )
+
+
+@cache
+def _note_answer():
     device = Device.__table__
-    db.session.connection().execute(
-        update(device).where(device.c.id == device_id).values(last_answer_on=today)
+    return (
+        update(device)
+        .where(device.c.id == bindparam("device_id"))
+        .values(last_answer_on=bindparam("last_answer_on"))
     )
