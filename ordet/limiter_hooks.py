@@ -16,6 +16,8 @@ from flask_limiter import Limiter
 
 def skip_limiter_hooks(app: Flask, limiter: Limiter, blueprints: Collection[str]) -> None:
     """Wrap the limiter's app-wide hooks so that they do nothing for ``blueprints``."""
+    if not app.config.get("RATELIMIT_ENABLED", True):
+        return  # switched off (the browser tests): Flask-Limiter registered no hooks
     for registry, returns_response in (
         (app.before_request_funcs, False),
         (app.after_request_funcs, True),

@@ -32,3 +32,11 @@ def test_an_upgrade_that_moves_the_hooks_is_noticed_at_startup():
         skip_limiter_hooks(
             Flask(__name__), Limiter(get_remote_address, storage_uri="memory://"), {"skipped"}
         )
+
+
+def test_a_switched_off_limiter_has_nothing_to_skip():
+    app = Flask(__name__)
+    app.config["RATELIMIT_ENABLED"] = False
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://")
+    skip_limiter_hooks(app, limiter, {"skipped"})
+    assert app.before_request_funcs.get(None, []) == []

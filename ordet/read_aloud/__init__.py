@@ -50,13 +50,13 @@ def recording(questionnaire: str, language: str, question: str) -> Path | None:
 def audio_url(organisation_id: int | None, questionnaire, question_key: str, language: str):
     """URL of the recording a respondent of this organisation hears, or None (the browser's
     voice reads instead): the organisation's own upload first, then the shared folder."""
-    from .services import find
+    from .services import digest_of
 
     if organisation_id is not None:
-        own = find(
+        digest = digest_of(
             organisation_id, questionnaire.key, questionnaire.version, question_key, language
         )
-        if own is not None:
+        if digest is not None:
             return url_for(
                 "pages.organisation_audio",
                 organisation_id=organisation_id,
@@ -64,7 +64,7 @@ def audio_url(organisation_id: int | None, questionnaire, question_key: str, lan
                 version=questionnaire.version,
                 language=language,
                 question=question_key,
-                v=own.digest[:16],
+                v=digest[:16],
             )
     if recording(questionnaire.key, language, question_key) is None:
         return None
