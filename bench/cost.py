@@ -86,7 +86,7 @@ async def run(engine: str, requests: int, durable: bool) -> None:
                 }
                 await save(browser.post("/svar/1", form))
                 await render(browser.get("/svar/1"))
-            last = await last_screens(server, browser, max(requests // 10, 20))
+            last = await last_screens(server, browser, max(requests // 5, 20))
         finally:
             server.stop()
         print(f"  bare insert  {insert}")

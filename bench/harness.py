@@ -85,11 +85,14 @@ def database(engine: str, durable: bool = True):
             cluster.stop()
 
 
+SERVER_SECRET = "bench-secret-not-for-production"  # noqa: S105 (a throwaway bench server)
+
+
 def app_env(url: str, tmp: Path, **extra: str) -> dict[str, str]:
     return {
         **os.environ,
         "ORDET_DATABASE_URL": url,
-        "ORDET_SECRET_KEY": "bench-secret-not-for-production",
+        "ORDET_SECRET_KEY": SERVER_SECRET,
         "ORDET_KIOSK_ENROL_RATE_LIMIT": "100000 per minute",
         "ORDET_ACCESS_LOG": str(tmp / "access.log"),
         **extra,
@@ -117,6 +120,91 @@ def seed(url: str, kiosks: int) -> list[str]:
 
 
 @dataclass
+class ReadyDraft:
+    """A draft answered up to its last screen, and the browser state that continues it."""
+
+    session_cookie: str
+    csrf_token: str
+    position: int  # of the last screen
+    nonce: str  # its "andet" answer: how the exactly-once check finds it
+
+
+def ready_drafts(
+    url: str, codes: list[str], per_kiosk: int, tag: str
+) -> tuple[str, list[list[ReadyDraft]]]:
+    """For each enrolment code's tilbud, ``per_kiosk`` drafts with every answer but the last,
+    and the name of the session cookie that carries them.
+
+    Stored directly (one INSERT per draft, one batch of answers), with the signed session
+    cookie and CSRF token the server expects: so a phase can time submits alone, without the
+    ~28 requests that lead up to each one. Only the answers differ from a tablet's own draft.
+    """
+    from flask import g, session
+    from flask_wtf.csrf import generate_csrf
+
+    from ordet import create_app
+    from ordet.answering import services
+    from ordet.answering.models import Answer
+    from ordet.answering.session import begin, set_language
+    from ordet.extensions import db
+    from ordet.kiosk.models import EnrolmentCode
+    from ordet.kiosk.services import normalise_code
+    from ordet.org.models import Tilbud
+    from ordet.questionnaires import latest
+    from ordet.rounds.models import Round
+    from ordet.security import hash_secret
+
+    app = create_app({"SECRET_KEY": SERVER_SECRET, "SQLALCHEMY_DATABASE_URI": url})
+    signer = app.session_interface.get_signing_serializer(app)
+    borger = latest("borger")
+    today = date.today()
+    kiosks: list[list[ReadyDraft]] = []
+    with app.app_context():
+        round_ = db.session.scalars(db.select(Round)).first()
+        answers = []
+        for i, code in enumerate(codes):
+            tilbud = db.session.get(
+                Tilbud,
+                db.session.scalar(
+                    db.select(EnrolmentCode.tilbud_id).where(
+                        EnrolmentCode.code_hash == hash_secret(normalise_code(code))
+                    )
+                ),
+            )
+            ready = []
+            for n in range(per_kiosk):
+                nonce = f"ready-{tag}-{i}-{n}"
+                given = {
+                    q.key: nonce if q.is_text else q.options[0].code
+                    for q in borger.questions
+                    if not q.show_if and q.key != services.ASSISTED_QUESTION
+                }
+                position = [q.key for q in borger.visible_questions(given)].index(
+                    services.ASSISTED_QUESTION
+                )
+                with app.test_request_context():
+                    # Flask-WTF keeps a request's token in ``g``, which outlives this request
+                    # context (the app context is shared): each draft needs its own.
+                    g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+                    draft_key = begin("kiosk")
+                    set_language("da")
+                    token = generate_csrf()
+                    cookie = signer.dumps(dict(session))
+                draft = services.start(round_, tilbud, borger, "kiosk", "da", draft_key, today)
+                answers += [
+                    {"response_id": draft.id, "question_key": k, "value": v}
+                    for k, v in given.items()
+                ]
+                ready.append(ReadyDraft(cookie, token, position + 1, nonce))
+            kiosks.append(ready)
+        db.session.execute(db.insert(Answer), answers)
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    return app.config["SESSION_COOKIE_NAME"], kiosks
+
+
+@dataclass
 class Server:
     process: subprocess.Popen
     port: int
@@ -133,14 +221,13 @@ class Server:
         time is in the master's children's time once reaped). ``workers``: known worker pids,
         to spare a ``ps`` per call."""
         tick = os.sysconf("SC_CLK_TCK")
-        total = 0
+        seconds = 0.0
         for pid in workers or self.worker_pids():
-            fields = _proc_stat(pid)
-            total += int(fields[11]) + int(fields[12]) if fields else 0  # utime, stime
+            seconds += _cpu_of_live_process(pid, tick)
         master = _proc_stat(self.process.pid)
         if master:
-            total += int(master[13]) + int(master[14])  # cutime, cstime
-        return total / tick
+            seconds += (int(master[13]) + int(master[14])) / tick  # cutime, cstime
+        return seconds
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -150,6 +237,16 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+def _cpu_of_live_process(pid: int, tick: int) -> float:
+    """CPU seconds of a running process: from schedstat in nanoseconds where the kernel keeps
+    it (a 10 ms clock tick is too coarse to time single requests), else utime + stime."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    except (OSError, ValueError, IndexError):
+        fields = _proc_stat(pid)
+        return (int(fields[11]) + int(fields[12])) / tick if fields else 0.0
 
 
 def _proc_stat(pid: int) -> list[str] | None:

@@ -11,7 +11,8 @@ the workers' CPU per request, the load generator's CPU share and the load averag
 machine throughput moves with everyone else's work.
 
 Prints, per engine and concurrency: requests/s and p50/p99 of the bare insert, of a screen save
-(POST of one answer) and of a whole questionnaire (complete responses/s, save and submit
+(POST of one answer), of a submit alone (the last screen of drafts made ready beforehand, see
+``harness.ready_drafts``) and of whole questionnaires (complete responses/s, save and submit
 latency), the ratios against the bare handler, then checks that every acknowledged submit is
 stored exactly once.
 """
@@ -30,6 +31,7 @@ from harness import (
     OPTION,
     QUESTION_KEY,
     Browser,
+    ReadyDraft,
     Reply,
     Server,
     app_env,
@@ -37,9 +39,15 @@ from harness import (
     database,
     enrol,
     percentile,
+    ready_drafts,
     seed,
     start_server,
 )
+
+ASSISTED_QUESTION = "hjaelp"  # the borger questionnaire's last screen when answered "nej"
+# Drafts made ready per phase: enough for the issue's ceiling (1,624 inserts/s) to run a whole
+# phase on submits alone.
+READY_PER_SECOND = 1700
 
 
 @dataclass
@@ -177,6 +185,29 @@ async def questionnaire_client(phase: Phase, browser: Browser, n: int, think: fl
             position += 1
 
 
+async def submit_client(
+    phase: Phase, browser: Browser, cookie_name: str, drafts: list[ReadyDraft]
+) -> None:
+    """Submits alone: each request answers the last screen of a draft made ready beforehand."""
+    while phase.running() and drafts:
+        draft = drafts.pop()
+        browser.cookies[cookie_name] = draft.session_cookie
+        form = {
+            "csrf_token": draft.csrf_token,
+            "question": ASSISTED_QUESTION,
+            "value": "nej",
+            "action": "next",
+        }
+        t0 = time.perf_counter()
+        reply = await phase.call(browser.post(f"/svar/{draft.position}", form))
+        if reply.status == 302 and reply.location.endswith("/svar/tak"):
+            phase.stats.timed("submit", time.perf_counter() - t0)
+            phase.stats.completed.append(draft.nonce)
+        else:
+            phase.stats.errors[f"submit {reply.status}"] += 1
+            phase.stats.unacknowledged.append(draft.nonce)
+
+
 async def prepare_kiosks(port: int, codes: list[str]) -> list[Browser]:
     browsers = [Browser(port) for _ in codes]
     for start in range(0, len(codes), 20):
@@ -279,6 +310,26 @@ async def bench_engine(
                 print(
                     f"  screen save   {n:4d} clients: {stats.summary('save')}  errors "
                     f"{sum(stats.errors.values())}  ratio {rate / baseline[n]:.2f}"
+                    f"\n      {stats.costs()}"
+                )
+                wanted = min(int(READY_PER_SECOND * seconds), cap)
+                cookie_name, ready = ready_drafts(
+                    url, codes[:n], -(-wanted // n), tag=f"{engine}-{n}"
+                )
+                phase = Phase(seconds, cap, server)
+                stats = await phase.run(
+                    [
+                        submit_client(phase, b, cookie_name, drafts)
+                        for b, drafts in zip(kiosks[:n], ready, strict=True)
+                    ]
+                )
+                acknowledged += stats.completed
+                unacknowledged += stats.unacknowledged
+                clean &= not stats.errors
+                rate = len(stats.latency["submit"]) / stats.elapsed
+                print(
+                    f"  submit        {n:4d} clients: {stats.summary('submit')}  errors "
+                    f"{dict(stats.errors) or 0}  ratio {rate / baseline[n]:.2f}"
                     f"\n      {stats.costs()}"
                 )
                 # A questionnaire is ~30 requests: at high concurrency each client needs a
