@@ -94,9 +94,7 @@ def question(position: int):
         question=current,
         position=position,
         total=len(visible),
-        value=request.form.get("text")
-        if error and current.is_text
-        else g.draft.answers.get(current.key),
+        value=request.form.get("text") if error and current.is_text else answers.get(current.key),
         error=error,
     ), (400 if error else 200)
 
