@@ -11,6 +11,7 @@ from markupsafe import Markup
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from .extensions import db, limiter
 from .limiter_hooks import skip_limiter_hooks
@@ -59,6 +60,14 @@ def _pictogram_svg(name: str) -> str:
     return path.read_text("utf-8")
 
 
+class BoundedInt(IntegerConverter):
+    """``<int:...>`` in every route, capped at the largest id an ``INTEGER`` column holds: an
+    absurd number in an address is "Siden findes ikke", not a database error."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**31 - 1, signed=False):  # noqa: A002
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def init_web(app: Flask) -> None:
     from .admin import init_admin
     from .answering.channels import register
@@ -75,6 +84,7 @@ def init_web(app: Flask) -> None:
     from .pages import bp as pages_bp
     from .results.views import bp as results_bp
 
+    app.url_map.converters["int"] = BoundedInt  # before any route is added
     for blueprint in (
         pages_bp,
         kiosk_bp,

@@ -98,6 +98,15 @@ def test_malformed_bodies_and_positions_are_refused(tablet):
     assert stored_answers() == []
 
 
+def test_a_number_too_big_for_any_id_is_page_not_found(tablet):
+    # PostgreSQL refuses to compare an INTEGER column with it; that must not become a 503.
+    huge = 10**30
+    for address in (f"/svar/{huge}", f"/lyd/{huge}/borger/1/da/glad", f"/lyd/1/borger/{huge}/da/x"):
+        page = tablet.get(address)
+        assert page.status_code == 404, address
+        assert "Siden findes ikke" in page.text
+
+
 def test_another_tilbuds_draft_is_refused(app, tablet):
     other_unit = make_tilbud()
     make_round([other_unit])
