@@ -7,8 +7,9 @@ from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, update
 
+from .. import driver_sql
 from ..extensions import db
 from ..org.models import Tilbud
 from ..security import hash_secret, new_token, same
@@ -104,24 +105,25 @@ def check_cookie(secret_key: str, value: str | None) -> DeviceCheck:
         device_id = int(device_id)
     except (BadSignature, ValueError, TypeError):
         return DeviceCheck(None, "unknown")
-    found = db.session.connection().execute(_device_row(), {"device_id": device_id}).first()
-    if found is None or not same(found.secret_hash, hash_secret(str(secret))):
+    found = driver_sql.fetch_one(DEVICE_SQL, {"device_id": device_id})
+    if found is None:
         return DeviceCheck(None, "unknown")
-    tablet = Tablet(device_id, found.tilbud_id, found.last_answer_on)
-    return DeviceCheck(tablet, "revoked" if found.revoked_on is not None else None)
+    tilbud_id, secret_hash, revoked_on, last_answer_on = found
+    if not same(secret_hash, hash_secret(str(secret))):
+        return DeviceCheck(None, "unknown")
+    tablet = Tablet(device_id, tilbud_id, driver_sql.date_value(last_answer_on))
+    return DeviceCheck(tablet, "revoked" if revoked_on is not None else None)
+
+
+# Every question screen reads it (see ``driver_sql``).
+DEVICE_SQL = """
+SELECT tilbud_id, secret_hash, revoked_on, last_answer_on FROM device WHERE id = :device_id
+"""
 
 
 @cache
 def _cookie_serializer(secret_key: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret_key, salt=COOKIE_SALT)
-
-
-@cache
-def _device_row():
-    device = Device.__table__
-    return select(
-        device.c.tilbud_id, device.c.secret_hash, device.c.revoked_on, device.c.last_answer_on
-    ).where(device.c.id == bindparam("device_id"))
 
 
 def revoke(device: Device, today: date) -> None:

@@ -5,15 +5,14 @@ counted as ``TEXT_VALUE`` (how many wrote something), never copied into the coun
 """
 
 from collections.abc import Iterable
-from functools import cache
 from typing import Protocol
 
 from sqlalchemy import and_, case, delete, func, literal, or_, select
 
+from .. import driver_sql
 from ..answering.models import COMPLETE, PARTIAL, Answer, Response
 from ..extensions import db
 from ..questionnaires import loader
-from ..upsert import upsert
 from .models import RESPONSES_KEY, TEXT_VALUE, ResultCount
 
 KEY_COLUMNS = (
@@ -35,11 +34,12 @@ def text_keys() -> dict[tuple[str, int], frozenset[str]]:
     }
 
 
-@cache
-def _upsert(dialect: str):
-    """Add to a count, or start it: ``count = count + excluded.count``."""
-    table = ResultCount.__table__
-    return upsert(dialect, table, KEY_COLUMNS, lambda new: {"count": table.c.count + new["count"]})
+# Add to a count, or start it. Runs in every submit, so on the driver's cursor (``driver_sql``).
+ADD_COUNT_SQL = f"""
+INSERT INTO result_count ({", ".join(KEY_COLUMNS)}, count)
+VALUES ({", ".join(":" + column for column in KEY_COLUMNS)}, 1)
+ON CONFLICT ({", ".join(KEY_COLUMNS)}) DO UPDATE SET count = result_count.count + 1
+"""  # noqa: S608 (column names from the constant above, no input)
 
 
 class Countable(Protocol):
@@ -66,7 +66,6 @@ def add_response(response: Countable) -> None:
         "questionnaire": response.questionnaire,
         "questionnaire_version": response.questionnaire_version,
         "assisted": response.assisted or "",
-        "count": 1,
     }
     rows = [{**base, "question_key": RESPONSES_KEY, "value": response.status}]
     for key, value in response.answers.items():
@@ -74,8 +73,7 @@ def add_response(response: Countable) -> None:
     # A fixed order: two submits for the same tilbud take the row locks in the same order
     # and cannot deadlock each other on PostgreSQL.
     rows.sort(key=lambda row: (row["question_key"], row["value"]))
-    connection = db.session.connection()
-    connection.execute(_upsert(connection.dialect.name), rows)
+    driver_sql.execute_many(ADD_COUNT_SQL, rows)
 
 
 def _counted_value():
