@@ -71,8 +71,9 @@ def _run(method: str, sql: str, params):
     connection = db.session.connection()  # begins the session's transaction if needed
     dialect = connection.dialect
     statement = _for_dialect(sql, dialect.name)
-    cursor = connection.connection.cursor()
+    cursor = None
     try:
+        cursor = connection.connection.cursor()
         getattr(cursor, method)(statement, params)
     except dialect.loaded_dbapi.Error as error:
         lost = dialect.is_disconnect(error, connection.connection, cursor)
