@@ -19,6 +19,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
 from .extensions import db
@@ -64,11 +65,32 @@ def date_param(value: date) -> date | str:
 
 
 def _dialect_name() -> str:
-    return db.session.connection().dialect.name
+    return _connection().dialect.name
+
+
+def _connection() -> Connection:
+    """The session's connection in its current transaction, begun if need be.
+
+    ``Session.connection()`` walks the ORM's transaction state on every call, which cost as
+    much as a statement here; a save runs four, so the connection is kept in the session's
+    ``info`` with the transaction it belongs to, and asked for again once that has ended.
+    """
+    session = db.session()
+    transaction = session.get_transaction()
+    kept = session.info.get(_KEPT)
+    if kept is not None and transaction is not None and kept[0] is transaction:
+        if transaction.is_active:
+            return kept[1]
+    connection = session.connection()
+    session.info[_KEPT] = (session.get_transaction(), connection)
+    return connection
+
+
+_KEPT = "driver_sql.connection"
 
 
 def _run(method: str, sql: str, params):
-    connection = db.session.connection()  # begins the session's transaction if needed
+    connection = _connection()
     dialect = connection.dialect
     statement = _for_dialect(sql, dialect.name)
     cursor = None
