@@ -63,8 +63,12 @@ def refuse_nul_characters() -> None:
 
 
 def add_security_headers(response: Response) -> Response:
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
+    # A view may set its own (e.g. a stricter policy): only missing headers are added. One pass
+    # over the response's headers, not one per header: this runs on every response.
+    present = {name.lower() for name, _ in response.headers}
+    response.headers.extend(
+        [(name, value) for name, value in HEADERS.items() if name.lower() not in present]
+    )
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
     if request.endpoint == "static" and request.args.get("v") and response.status_code == 200:
