@@ -2,12 +2,11 @@
 
 import hashlib
 from datetime import date
-from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, select
 
+from .. import driver_sql
 from ..audit import record_event
 from ..extensions import db
 from ..questionnaires.model import Questionnaire
@@ -71,9 +70,9 @@ def digest_of(
     organisation_id: int, questionnaire: str, version: int, question_key: str, language: str
 ) -> str | None:
     """The content digest of the organisation's recording, if any: all a question screen needs
-    (it runs on every screen, so one prepared Core statement instead of loading the row)."""
-    return db.session.connection().scalar(
-        _digest_statement(),
+    (it runs on every screen, so one hand-written statement, see ``driver_sql``)."""
+    found = driver_sql.fetch_one(
+        DIGEST_SQL,
         {
             "organisation_id": organisation_id,
             "questionnaire": questionnaire,
@@ -82,18 +81,14 @@ def digest_of(
             "language": language,
         },
     )
+    return found[0] if found else None
 
 
-@cache
-def _digest_statement():
-    audio = QuestionAudio.__table__
-    return select(audio.c.digest).where(
-        audio.c.organisation_id == bindparam("organisation_id"),
-        audio.c.questionnaire == bindparam("questionnaire"),
-        audio.c.questionnaire_version == bindparam("version"),
-        audio.c.question_key == bindparam("question_key"),
-        audio.c.language == bindparam("language"),
-    )
+DIGEST_SQL = """
+SELECT digest FROM question_audio
+WHERE organisation_id = :organisation_id AND questionnaire = :questionnaire
+  AND questionnaire_version = :version AND question_key = :question_key AND language = :language
+"""
 
 
 def recordings_of(organisation_id: int) -> dict[tuple[str, int, str, str], QuestionAudio]:
