@@ -1,14 +1,16 @@
 """Instructions per request, counted by valgrind: a figure the machine's noise cannot move.
 
-    .venv/bin/python bench/instructions.py            # bare insert, screen save, question page
-    .venv/bin/python bench/instructions.py --requests 400
+    .venv/bin/python bench/instructions.py            # bare insert, save, submit, question page
+    .venv/bin/python bench/instructions.py --requests 400 --kinds bare,submit
 
 Times on these shared machines drift by a third from one minute to the next; the number of
 instructions a request executes does not. Each kind of request runs in process (the WSGI app
 called directly, no gunicorn, no network) under ``valgrind --tool=callgrind`` twice, with N and
 2N requests after the same setup, so the setup cancels out: (instructions(2N) -
-instructions(N)) / N. Only user-space instructions count: the kernel's work (an fsync per
-commit, the network) is not in these figures. Needs valgrind (``apt-get install valgrind``);
+instructions(N)) / N. A submit needs a draft of its own each time: both runs make 2N drafts
+ready (as ``load.py``'s submit phase does) and submit N or 2N of them. Only user-space
+instructions count: the kernel's work (an fsync per commit, the network) is not in these
+figures. Needs valgrind (``apt-get install valgrind``);
 a run takes a few minutes, as valgrind runs Python about fifty times slower.
 """
 
@@ -24,7 +26,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
-KINDS = ("bare", "save", "page")
+KINDS = ("bare", "save", "submit", "page")
 
 
 def environ(method: str, path: str, body: bytes, cookie: str) -> dict:
@@ -115,19 +117,55 @@ def ordet_requests(workdir: Path, kind: str):
     )
 
 
-def run_requests(kind: str, count: int) -> None:
+def submit_requests(workdir: Path, prepared: int):
+    """The last screen of ``prepared`` drafts made ready in the database, one per request."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from harness import SERVER_SECRET, ready_drafts, seed
+
+    from ordet import create_app
+    from tests.conftest import IsolatedClient
+    from tests.factories import csrf_from
+
+    url = f"sqlite:///{workdir}/ordet.sqlite"
+    codes = seed(url, 1)
+    app = create_app({"SECRET_KEY": SERVER_SECRET, "SQLALCHEMY_DATABASE_URI": url})
+    app.test_client_class = IsolatedClient
+    client = app.test_client()
+    page = client.get("/kiosk/tilmeld")
+    enrolled = client.post(
+        "/kiosk/tilmeld", data={"code": codes[0], "label": "", "csrf_token": csrf_from(page.text)}
+    )
+    assert enrolled.status_code == 302, enrolled.text
+    tablet = {cookie.key: cookie.value for cookie in client._cookies.values()}
+    session_cookie, (drafts,) = ready_drafts(url, codes, prepared, "instructions")
+
+    def submit(i: int) -> None:
+        draft = drafts[i]
+        call = Caller(app, {**tablet, session_cookie: draft.session_cookie})
+        form = {"csrf_token": draft.csrf_token, "question": "hjaelp", "value": "nej"}
+        call("POST", f"/svar/{draft.position}", {**form, "action": "next"}, "302")
+
+    return submit
+
+
+def run_requests(kind: str, count: int, prepared: int) -> None:
     """The child: set up, then ``count`` requests (valgrind counts everything)."""
     sys.path.insert(0, str(ROOT))
     workdir = Path(tempfile.mkdtemp())
     try:
-        request = bare_requests(workdir) if kind == "bare" else ordet_requests(workdir, kind)
+        if kind == "bare":
+            request = bare_requests(workdir)
+        elif kind == "submit":
+            request = submit_requests(workdir, prepared)
+        else:
+            request = ordet_requests(workdir, kind)
         for i in range(count):
             request(i)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def counted(kind: str, count: int) -> int:
+def counted(kind: str, count: int, prepared: int) -> int:
     done = subprocess.run(
         [
             "valgrind",
@@ -139,6 +177,8 @@ def counted(kind: str, count: int) -> int:
             kind,
             "--requests",
             str(count),
+            "--prepared",
+            str(prepared),
         ],
         capture_output=True,
         text=True,
@@ -152,16 +192,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="N (the runs do N and 2N)")
     parser.add_argument("--kinds", default=",".join(KINDS))
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--prepared", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        run_requests(args.child, args.requests)
+        run_requests(args.child, args.requests, args.prepared)
         return
     if not shutil.which("valgrind"):
         raise SystemExit("valgrind is not installed: apt-get install valgrind")
     per_request = {}
     for kind in args.kinds.split(","):
         n = args.requests
-        per_request[kind] = (counted(kind, 2 * n) - counted(kind, n)) / n
+        per_request[kind] = (counted(kind, 2 * n, 2 * n) - counted(kind, n, 2 * n)) / n
         print(f"  {kind:5s} {per_request[kind] / 1e6:6.2f} M instructions per request", flush=True)
     if "bare" in per_request:
         for kind in per_request.keys() - {"bare"}:

@@ -13,7 +13,8 @@ machine throughput moves with everyone else's work.
 Prints, per engine and concurrency: requests/s and p50/p99 of the bare insert, of a screen save
 (POST of one answer), of a submit alone (the last screen of drafts made ready beforehand, see
 ``harness.ready_drafts``) and of whole questionnaires (complete responses/s, save and submit
-latency), the ratios against the bare handler, then checks that every acknowledged submit is
+latency), the ratios against the bare handler (measured just before and just after each of
+ordet's phases: the machine's speed drifts), then checks that every acknowledged submit is
 stored exactly once.
 """
 
@@ -259,6 +260,18 @@ def stored_exactly_once(url: str, acknowledged: list[str], unacknowledged: list[
     return not missing and not duplicated and unexplained == 0
 
 
+async def bare_phase(server: Server, n: int, seconds: float, cap: int) -> float:
+    """One phase of the bare handler; returns its requests per second."""
+    phase = Phase(seconds, cap, server)
+    browsers = [Browser(server.port) for _ in range(n)]
+    stats = await phase.run([bare_client(phase, b, i) for i, b in enumerate(browsers)])
+    print(
+        f"  bare insert   {n:4d} clients: {stats.summary('insert')}"
+        f"  errors {sum(stats.errors.values())}\n      {stats.costs()}"
+    )
+    return len(stats.latency["insert"]) / stats.elapsed
+
+
 async def bench_engine(
     engine: str,
     levels: list[int],
@@ -269,6 +282,9 @@ async def bench_engine(
     think: float,
     workers: int,
 ) -> bool:
+    """Per level: bare, save, bare, submit, bare, questionnaire, bare. Each of ordet's phases is
+    compared with the mean of the bare phases just before and after it: the machine's speed
+    drifts during a run, and a ceiling measured minutes earlier would move the ratio."""
     with database(engine, durable) as (url, tmp, _cluster):
         codes = seed(url, max(levels))
         bare_table(url)
@@ -282,40 +298,31 @@ async def bench_engine(
             f"\n== {engine}, {commits} (gunicorn, {workers} sync workers, clients over fresh "
             "connections) =="
         )
+        # Both servers stay up (an idle sync worker costs nothing); phases take turns.
         bare = start_server("bench.bare:create_app()", env, tmp, workers)
-        baseline = {}
-        try:
-            for n in levels:
-                phase = Phase(seconds, cap, bare)
-                browsers = [Browser(bare.port) for _ in range(n)]
-                stats = await phase.run([bare_client(phase, b, i) for i, b in enumerate(browsers)])
-                baseline[n] = len(stats.latency["insert"]) / stats.elapsed
-                print(
-                    f"  bare insert   {n:4d} clients: {stats.summary('insert')}"
-                    f"  errors {sum(stats.errors.values())}\n      {stats.costs()}"
-                )
-        finally:
-            bare.stop()
         server = start_server("ordet:create_app()", env, tmp, workers)
         acknowledged, unacknowledged, clean = [], [], True
         try:
             kiosks = await prepare_kiosks(server.port, codes)
             for n in levels:
+                before = await bare_phase(bare, n, seconds, cap)
                 setups = await asyncio.gather(*(save_setup(b) for b in kiosks[:n]))
                 phase = Phase(seconds, cap, server)
                 stats = await phase.run(
                     [save_client(phase, b, *s) for b, s in zip(kiosks[:n], setups, strict=True)]
                 )
+                after = await bare_phase(bare, n, seconds, cap)
                 rate = len(stats.latency["save"]) / stats.elapsed
                 print(
                     f"  screen save   {n:4d} clients: {stats.summary('save')}  errors "
-                    f"{sum(stats.errors.values())}  ratio {rate / baseline[n]:.2f}"
+                    f"{sum(stats.errors.values())}  ratio {rate / ((before + after) / 2):.2f}"
                     f"\n      {stats.costs()}"
                 )
                 wanted = min(int(READY_PER_SECOND * seconds), cap)
                 cookie_name, ready = ready_drafts(
                     url, codes[:n], -(-wanted // n), tag=f"{engine}-{n}"
                 )
+                before = after
                 phase = Phase(seconds, cap, server)
                 stats = await phase.run(
                     [
@@ -323,21 +330,24 @@ async def bench_engine(
                         for b, drafts in zip(kiosks[:n], ready, strict=True)
                     ]
                 )
+                after = await bare_phase(bare, n, seconds, cap)
                 acknowledged += stats.completed
                 unacknowledged += stats.unacknowledged
                 clean &= not stats.errors
                 rate = len(stats.latency["submit"]) / stats.elapsed
                 print(
                     f"  submit        {n:4d} clients: {stats.summary('submit')}  errors "
-                    f"{dict(stats.errors) or 0}  ratio {rate / baseline[n]:.2f}"
+                    f"{dict(stats.errors) or 0}  ratio {rate / ((before + after) / 2):.2f}"
                     f"\n      {stats.costs()}"
                 )
                 # A questionnaire is ~30 requests: at high concurrency each client needs a
                 # longer phase to finish even one.
+                before = after
                 phase = Phase(seconds if n < 100 else long_seconds, cap, server)
                 stats = await phase.run(
                     [questionnaire_client(phase, b, i, think) for i, b in enumerate(kiosks[:n])]
                 )
+                after = await bare_phase(bare, n, seconds, cap)
                 acknowledged += stats.completed
                 unacknowledged += stats.unacknowledged
                 clean &= not stats.errors
@@ -345,13 +355,15 @@ async def bench_engine(
                 print(
                     f"  questionnaire {n:4d} clients: {len(stats.completed) / stats.elapsed:6.1f}"
                     f" complete responses/s, {requests_rate:7.1f} requests/s "
-                    f"(ratio {requests_rate / baseline[n]:.2f}), errors {dict(stats.errors)}"
+                    f"(ratio {requests_rate / ((before + after) / 2):.2f}), "
+                    f"errors {dict(stats.errors)}"
                 )
                 print(f"      save   {stats.summary('save')}")
                 print(f"      submit {stats.summary('submit')}")
                 print(f"      {stats.costs()}")
         finally:
             server.stop()
+            bare.stop()
         return stored_exactly_once(url, acknowledged, unacknowledged) and clean
 
 
