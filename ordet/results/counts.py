@@ -5,6 +5,7 @@ counted as ``TEXT_VALUE`` (how many wrote something), never copied into the coun
 """
 
 from collections.abc import Iterable
+from functools import cache
 from typing import Protocol
 
 from sqlalchemy import and_, case, delete, func, literal, or_, select
@@ -34,12 +35,23 @@ def text_keys() -> dict[tuple[str, int], frozenset[str]]:
     }
 
 
-# Add to a count, or start it. Runs in every submit, so on the driver's cursor (``driver_sql``).
-ADD_COUNT_SQL = f"""
-INSERT INTO result_count ({", ".join(KEY_COLUMNS)}, count)
-VALUES ({", ".join(":" + column for column in KEY_COLUMNS)}, 1)
-ON CONFLICT ({", ".join(KEY_COLUMNS)}) DO UPDATE SET count = result_count.count + 1
-"""  # noqa: S608 (column names from the constant above, no input)
+_COLUMNS = ", ".join(KEY_COLUMNS)
+
+
+@cache
+def add_counts_sql(rows: int) -> str:
+    """Add one to ``rows`` counts, or start them, in one statement: it runs in every submit (on
+    the driver's cursor, see ``driver_sql``). A response's rows share all but the question and
+    value, so those are bound once; row ``i`` binds ``key_i`` and ``value_i``."""
+    values = ",\n".join(
+        f"(:round_id, :tilbud_id, :questionnaire, :questionnaire_version, :key_{i}, :value_{i}, "
+        ":assisted, 1)"
+        for i in range(rows)
+    )
+    return (
+        f"INSERT INTO result_count ({_COLUMNS}, count) VALUES\n{values}\n"
+        f"ON CONFLICT ({_COLUMNS}) DO UPDATE SET count = result_count.count + 1"
+    )
 
 
 class Countable(Protocol):
@@ -67,13 +79,14 @@ def add_response(response: Countable) -> None:
         "questionnaire_version": response.questionnaire_version,
         "assisted": response.assisted or "",
     }
-    rows = [{**base, "question_key": RESPONSES_KEY, "value": response.status}]
-    for key, value in response.answers.items():
-        rows.append({**base, "question_key": key, "value": TEXT_VALUE if key in texts else value})
+    rows = [(RESPONSES_KEY, response.status)]
+    rows += [(key, TEXT_VALUE if key in texts else v) for key, v in response.answers.items()]
     # A fixed order: two submits for the same tilbud take the row locks in the same order
     # and cannot deadlock each other on PostgreSQL.
-    rows.sort(key=lambda row: (row["question_key"], row["value"]))
-    driver_sql.execute_many(ADD_COUNT_SQL, rows)
+    rows.sort()
+    for i, (key, value) in enumerate(rows):
+        base[f"key_{i}"], base[f"value_{i}"] = key, value
+    driver_sql.execute(add_counts_sql(len(rows)), base)
 
 
 def _counted_value():
