@@ -110,8 +110,10 @@ def engine_options(config: dict) -> dict:
     """Connection pool settings for the configured database, unless the config gives its own."""
     options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     url = str(config.get("SQLALCHEMY_DATABASE_URI", ""))
-    options.setdefault("pool_pre_ping", True)  # a restarted database costs one retry, not a 500
     if url.startswith("postgresql"):
+        # A restarted database server costs one retry, not a 500. (An SQLite file has no server
+        # to lose, so a ping there would only add a statement to every request.)
+        options.setdefault("pool_pre_ping", True)
         options.setdefault("pool_size", config["DB_POOL_SIZE"])
         options.setdefault("max_overflow", config["DB_MAX_OVERFLOW"])
         options.setdefault("pool_recycle", config["DB_POOL_RECYCLE"])
