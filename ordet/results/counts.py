@@ -42,12 +42,14 @@ _COLUMNS = ", ".join(KEY_COLUMNS)
 def add_counts_sql(rows: int) -> str:
     """Add one to ``rows`` counts, or start them, in one statement: it runs in every submit (on
     the driver's cursor, see ``driver_sql``). A response's rows share all but the question and
-    value, so those are bound once; row ``i`` binds ``key_i`` and ``value_i``."""
-    values = ",\n".join(
-        f"(:round_id, :tilbud_id, :questionnaire, :questionnaire_version, :key_{i}, :value_{i}, "
-        ":assisted, 1)"
-        for i in range(rows)
-    )
+    value, so those are bound once; row ``i`` binds ``question_key_i`` and ``value_i``."""
+    per_row = {"question_key", "value"}
+
+    def row(i: int) -> str:
+        names = (f"{column}_{i}" if column in per_row else column for column in KEY_COLUMNS)
+        return "(" + ", ".join(f":{name}" for name in names) + ", 1)"
+
+    values = ",\n".join(row(i) for i in range(rows))
     return (
         f"INSERT INTO result_count ({_COLUMNS}, count) VALUES\n{values}\n"
         f"ON CONFLICT ({_COLUMNS}) DO UPDATE SET count = result_count.count + 1"
@@ -72,7 +74,7 @@ def add_response(response: Countable) -> None:
         return
     questionnaire = loader.get(response.questionnaire, response.questionnaire_version)
     texts = {q.key for q in questionnaire.questions if q.is_text} if questionnaire else set()
-    base = {
+    params = {
         "round_id": response.round_id,
         "tilbud_id": response.tilbud_id,
         "questionnaire": response.questionnaire,
@@ -85,8 +87,8 @@ def add_response(response: Countable) -> None:
     # and cannot deadlock each other on PostgreSQL.
     rows.sort()
     for i, (key, value) in enumerate(rows):
-        base[f"key_{i}"], base[f"value_{i}"] = key, value
-    driver_sql.execute(add_counts_sql(len(rows)), base)
+        params[f"question_key_{i}"], params[f"value_{i}"] = key, value
+    driver_sql.execute(add_counts_sql(len(rows)), params)
 
 
 def _counted_value():
