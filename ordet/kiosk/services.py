@@ -3,7 +3,7 @@
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -100,19 +100,34 @@ def check_cookie(secret_key: str, value: str | None) -> DeviceCheck:
     """Recognise the tablet from its signed cookie. A tampered cookie counts as unknown."""
     if not value:
         return DeviceCheck(None, "unknown")
-    try:
-        device_id, secret = _cookie_serializer(secret_key).loads(value)
-        device_id = int(device_id)
-    except (BadSignature, ValueError, TypeError):
+    signed = _signed_device(secret_key, value)
+    if signed is None:
         return DeviceCheck(None, "unknown")
+    device_id, secret_hash = signed
     found = driver_sql.fetch_one(DEVICE_SQL, {"device_id": device_id})
     if found is None:
         return DeviceCheck(None, "unknown")
-    tilbud_id, secret_hash, revoked_on, last_answer_on = found
-    if not same(secret_hash, hash_secret(str(secret))):
+    tilbud_id, stored_hash, revoked_on, last_answer_on = found
+    if not same(stored_hash, secret_hash):
         return DeviceCheck(None, "unknown")
     tablet = Tablet(device_id, tilbud_id, driver_sql.date_value(last_answer_on))
     return DeviceCheck(tablet, "revoked" if revoked_on is not None else None)
+
+
+@lru_cache(maxsize=1024)
+def _signed_device(secret_key: str, value: str) -> tuple[int, str] | None:
+    """The device id and the hash of its secret, if ``value`` carries our signature.
+
+    A tablet sends the same cookie with every request, and checking the signature cost as much
+    as a statement. A cookie verified once stays verified, so the result is kept (per worker,
+    bounded; a garbage cookie can only push out a tablet's entry, which is then checked again).
+    Revocation is untouched: the device row is still read on every request.
+    """
+    try:
+        device_id, secret = _cookie_serializer(secret_key).loads(value)
+        return int(device_id), hash_secret(str(secret))
+    except (BadSignature, ValueError, TypeError):
+        return None
 
 
 # Every question screen reads it (see ``driver_sql``).
