@@ -59,10 +59,6 @@ class Draft:
         return self.round_dates is not None and status_on(today, *self.round_dates) == OPEN
 
 
-def _connection():
-    return db.session.connection()
-
-
 def start(
     round_: Round,
     tilbud: Tilbud,
@@ -81,7 +77,7 @@ def start(
         "channel": channel,
         "language": language,
     }
-    inserted = _connection().execute(
+    inserted = driver_sql.connection().execute(
         insert(RESPONSE).values(
             **values, status=DRAFT, answered_on=today, draft_key_hash=hash_secret(draft_key)
         )
@@ -242,7 +238,7 @@ def _save(draft: Draft, questionnaire: Questionnaire, answers: dict[str, str], t
         raise InvalidAnswer(_l("Besvarelsen er allerede afsluttet."))
     gone = [key for key in draft.answers if key not in answers]
     if gone:
-        _connection().execute(_delete_answers(), {"draft_id": draft.id, "keys": gone})
+        driver_sql.connection().execute(_delete_answers(), {"draft_id": draft.id, "keys": gone})
     driver_sql.execute_many(
         UPSERT_ANSWER_SQL,
         [
@@ -285,7 +281,7 @@ def abandon(draft: Draft) -> None:
     """
     if draft.status != DRAFT:
         return
-    connection = _connection()
+    connection = driver_sql.connection()
     if not draft.answers:
         connection.execute(_delete_empty_draft(), {"draft_id": draft.id})
         return
@@ -302,7 +298,7 @@ def close_stale_drafts(today: date) -> int:
     """
     round_closed = or_(ROUND.c.closes_on < today, ROUND.c.closed_early.is_(True))
     stale = (
-        _connection()
+        driver_sql.connection()
         .scalars(
             select(RESPONSE.c.id)
             .join(ROUND, ROUND.c.id == RESPONSE.c.round_id)

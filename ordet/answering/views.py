@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db
+from .. import driver_sql
 from ..questionnaires import get as get_questionnaire
 from . import services, unavailable
 from . import session as respondent_session
@@ -28,6 +28,7 @@ bp = Blueprint("answering", __name__, url_prefix="/svar")
 def load_respondent():
     if request.endpoint == "answering.thanks":
         return None
+    driver_sql.use_plain_connection()
     respondent = respondent_session.current()
     if respondent is None:
         # After the end nothing leads back: a repeated submit lands on the thank-you page.
@@ -43,7 +44,7 @@ def load_respondent():
             return render_template("error.html", title=refusal.message, message=""), refusal.status
         if draft is not None:
             services.abandon(draft)
-            db.session.commit()
+            driver_sql.commit()
         respondent_session.clear()
         return redirect(channel.start_url())
     if not draft.round_is_open(date.today()):
@@ -84,7 +85,7 @@ def question(position: int):
         try:
             _apply(action, request.form.get("question", ""), current.is_text)
         except services.InvalidAnswer as invalid:
-            db.session.rollback()
+            driver_sql.rollback()
             error = str(invalid)
         else:
             return _next_screen(position, action)
@@ -111,22 +112,22 @@ def _apply(action: str, key: str, is_text: bool) -> None:
 def _next_screen(position: int, action: str):
     total = len(g.questionnaire.visible_questions(g.draft.answers))
     if action == "back":
-        db.session.commit()
+        driver_sql.commit()
         if position <= 1:
             return redirect(url_for(".intro"))
         return redirect(url_for(".question", position=position - 1))
     if position < total:
-        db.session.commit()
+        driver_sql.commit()
         return redirect(url_for(".question", position=position + 1))
     try:
         services.submit(g.draft, date.today())
     except services.AlreadyClosed:
         # A second press of "Send" at the same moment: the first one stored the response.
-        db.session.rollback()
+        driver_sql.rollback()
         respondent_session.finish(g.channel.name)
         return redirect(url_for(".thanks"))
     g.channel.completed(g.draft)
-    db.session.commit()
+    driver_sql.commit()
     respondent_session.finish(g.channel.name)
     return redirect(url_for(".thanks"))
 

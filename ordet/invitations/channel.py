@@ -8,26 +8,17 @@ from datetime import date
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from ..answering.channels import ChannelRefusal
 from ..answering.models import LINK
 from ..answering.services import Draft
 from ..answering.session import Respondent, current
-from ..extensions import db
 from . import services
-from .models import Invitation, InvitationToken
 
 
-def _invitation(respondent: Respondent | None) -> Invitation | None:
+def _token_hash(respondent: Respondent | None) -> str | None:
     token_hash = (respondent.extra if respondent else {}).get("token_hash")
-    if not isinstance(token_hash, str):
-        return None
-    return db.session.scalar(
-        select(Invitation)
-        .join(InvitationToken, InvitationToken.invitation_id == Invitation.id)
-        .where(InvitationToken.token_hash == token_hash)
-    )
+    return token_hash if isinstance(token_hash, str) else None
 
 
 class LinkChannel:
@@ -36,17 +27,17 @@ class LinkChannel:
     def check(self, draft: Draft | None, respondent: Respondent) -> None:
         if draft is None or draft.channel != LINK:
             raise ChannelRefusal(restart=True)
-        invitation = _invitation(respondent)
-        if invitation is None or invitation.answered:
+        token_hash = _token_hash(respondent)
+        if token_hash is None or services.link_answered(token_hash) is not False:
             raise ChannelRefusal(403, str(_l("Linket virker ikke længere.")))
 
     def start_url(self) -> str:
         return url_for("link.missing")
 
     def completed(self, draft: Draft) -> None:
-        invitation = _invitation(current())
-        if invitation is not None:
-            services.mark_answered(invitation, date.today())
+        token_hash = _token_hash(current())
+        if token_hash is not None:
+            services.mark_answered(token_hash, date.today())
 
     def thanks_template(self) -> str:
         return "invitations/thanks.html"

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
+from .. import driver_sql
 from ..extensions import db
 from ..mail import OutboxMessage
 from ..org.models import Tilbud
@@ -216,12 +217,28 @@ def opt_out(invitation: Invitation, today: date) -> None:
     db.session.flush()
 
 
-def mark_answered(invitation: Invitation, today: date) -> None:
+def link_answered(token_hash: str) -> bool | None:
+    """Whether the invitation of a link is answered; None when no link has this token hash."""
+    found = driver_sql.fetch_one(LINK_INVITATION_SQL, {"token_hash": token_hash})
+    return None if found is None else found[0] is not None
+
+
+def mark_answered(token_hash: str, today: date) -> None:
     """Record *that* the invitation was answered (its week and reminders so far), nothing more."""
-    if invitation.answered_week is None:
-        invitation.answered_week = monday(today)
-        invitation.answered_after_reminders = invitation.reminders_sent
-    db.session.flush()
+    driver_sql.execute(MARK_ANSWERED_SQL, {"token_hash": token_hash, "week": monday(today)})
+
+
+# The question screens read and mark the invitation on their own connection (``driver_sql``).
+LINK_INVITATION_SQL = """
+SELECT i.answered_week FROM invitation AS i
+JOIN invitation_token AS t ON t.invitation_id = i.id
+WHERE t.token_hash = :token_hash
+"""
+MARK_ANSWERED_SQL = """
+UPDATE invitation SET answered_week = :week, answered_after_reminders = reminders_sent
+WHERE answered_week IS NULL
+  AND id IN (SELECT invitation_id FROM invitation_token WHERE token_hash = :token_hash)
+"""
 
 
 def note_bounces(today: date) -> int:

@@ -152,7 +152,7 @@ def note_answer(tablet: Tablet, today: date) -> None:
 
     Written once a day: a busy tablet's later submits leave the row alone."""
     if tablet.last_answer_on != today:
-        db.session.connection().execute(
+        driver_sql.connection().execute(
             _note_answer(), {"device_id": tablet.id, "last_answer_on": today}
         )
 
