@@ -9,9 +9,9 @@ PostgreSQL share the syntax used here); the pool and everything else stay with S
 
 Where they run: by default in the ORM session's transaction. The question screens instead
 call ``use_plain_connection()``: their statements then run on one Core connection of the
-request's own, committed by ``commit()``. The ORM session's transaction bookkeeping (begin,
-commit, snapshot, close) cost a submit 0.35 M instructions of 3.74 M, more than its statements.
-In such a request every write must go through ``connection()``: a second connection writing
+request's own, committed by ``commit()``: the ORM session's transaction bookkeeping (begin,
+commit, snapshot, close) had cost a submit 0.26 M instructions of 3.74 M and a save 0.36 M of
+2.80 M. In such a request every write must go through ``connection()``: a second connection writing
 would wait on the first (SQLite allows one writer).
 
 Errors are raised as SQLAlchemy's, as if SQLAlchemy had run the statement: callers and the

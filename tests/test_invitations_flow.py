@@ -1,5 +1,6 @@
 """The pårørende pilot end to end: upload, send over real SMTP, answer by link, count."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -217,3 +218,25 @@ def test_purge_removes_emails_and_names_and_keeps_the_counts(app, client, runner
         assert email not in dump and name not in dump
     overview = client.get(f"/staff/paaroerende/?runde={round_.slug}")
     assert "25 %" in overview.text
+
+
+def test_a_link_answered_elsewhere_stops_an_open_draft(app, runner, smtp, pilot):  # noqa: F811
+    # Anna has begun on her PC; meanwhile the invitation is answered (e.g. on her phone). The
+    # PC may not add a second response: its next screen says the link no longer works.
+    send(runner)
+    path, _ = h.links_in(smtp.collector.to("anna@example.dk")[0])
+    pc = other_client(app)
+    h.answer_by_link(pc, path, stop_after=2)
+    page = pc.get("/svar/3")
+    key = re.search(r'name="question" value="([^"]+)"', page.text).group(1)
+    option = re.search(r'name="value" id="opt-[^"]+" value="([^"]+)"', page.text).group(1)
+    anna = db.session.scalar(db.select(Invitation).where(Invitation.email == "anna@example.dk"))
+    anna.answered_week = date.today() - timedelta(days=date.today().weekday())
+    db.session.commit()
+    answers_before = db.session.scalar(db.select(db.func.count(Answer.id)))
+
+    data = {"csrf_token": csrf_from(page.text), "question": key, "value": option, "action": "next"}
+    refused = pc.post("/svar/3", data=data)
+    assert refused.status_code == 403
+    assert "Linket virker ikke længere" in refused.text
+    assert db.session.scalar(db.select(db.func.count(Answer.id))) == answers_before

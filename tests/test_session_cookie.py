@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from flask import Flask, session
+from flask import Flask, request, session
 from flask.sessions import SecureCookieSessionInterface
 from markupsafe import Markup
 
@@ -34,8 +34,6 @@ def cookie_from(app: Flask, interface, data: dict) -> str:
 
 def read(app: Flask, interface, cookie: str) -> dict:
     with app.test_request_context("/", headers={"Cookie": f"session={cookie}"}):
-        from flask import request
-
         return dict(interface.open_session(app, request))
 
 

@@ -28,7 +28,7 @@ class LinkChannel:
         if draft is None or draft.channel != LINK:
             raise ChannelRefusal(restart=True)
         token_hash = _token_hash(respondent)
-        if token_hash is None or services.link_answered(token_hash) is not False:
+        if token_hash is None or not services.link_still_open(token_hash):
             raise ChannelRefusal(403, str(_l("Linket virker ikke længere.")))
 
     def start_url(self) -> str:

@@ -217,10 +217,10 @@ def opt_out(invitation: Invitation, today: date) -> None:
     db.session.flush()
 
 
-def link_answered(token_hash: str) -> bool | None:
-    """Whether the invitation of a link is answered; None when no link has this token hash."""
+def link_still_open(token_hash: str) -> bool:
+    """Whether a link with this token hash exists and its invitation is not answered yet."""
     found = driver_sql.fetch_one(LINK_INVITATION_SQL, {"token_hash": token_hash})
-    return None if found is None else found[0] is not None
+    return found is not None and found[0] is None
 
 
 def mark_answered(token_hash: str, today: date) -> None:
