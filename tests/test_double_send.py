@@ -65,3 +65,32 @@ def test_a_single_send_is_counted_once(app):
     assert counted_responses() == 1
     assert db.session.scalar(db.select(Response.draft_key_hash)) is None
     assert services.find_draft("key-1") is None
+
+
+def test_a_last_answer_sent_after_another_send_is_not_stored(app):
+    unit = make_tilbud()
+    round_ = make_round([unit])
+    borger = latest("borger")
+    draft = services.start(round_, unit, borger, "kiosk", "da", "key-1", date.today())
+    services.record(draft, borger, "tryg", "ja", date.today())
+    db.session.commit()
+    db.session.expunge_all()
+
+    # The second press read the draft and its new last answer before the first press committed.
+    second = services.find_draft("key-1")
+    last_answers = services.answers_with(second, borger, "hjaelp", "nej")
+    with db.engine.begin() as first:
+        first.execute(
+            update(Response)
+            .where(Response.id == second.id)
+            .values(status=COMPLETE, draft_key_hash=None)
+        )
+
+    with pytest.raises(services.AlreadyClosed):
+        services.save(second, last_answers, date.today(), complete=True)
+    db.session.rollback()
+
+    [stored] = db.session.scalars(db.select(Response)).all()
+    assert stored.status == COMPLETE and stored.assisted is None
+    assert {a.question_key: a.value for a in stored.answers} == {"tryg": "ja"}
+    assert counted_responses() == 0  # only the first press counts it

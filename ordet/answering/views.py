@@ -81,14 +81,11 @@ def question(position: int):
     current = visible[position - 1]
     error = None
     if request.method == "POST":
-        action = request.form.get("action", "next")
         try:
-            _apply(action, request.form.get("question", ""), current.is_text)
+            return _save_screen(position, request.form.get("action", "next"), current.is_text)
         except services.InvalidAnswer as invalid:
             driver_sql.rollback()
             error = str(invalid)
-        else:
-            return _next_screen(position, action)
     return render_template(
         "answering/question.html",
         questionnaire=g.questionnaire,
@@ -100,33 +97,37 @@ def question(position: int):
     ), (400 if error else 200)
 
 
-def _apply(action: str, key: str, is_text: bool) -> None:
-    """Save what the screen says. "Back" keeps a new choice but never demands one."""
+def _save_screen(position: int, action: str, is_text: bool):
+    """Save what the screen says and go on. "Back" keeps a new choice but never demands one;
+    "next" on the last screen sends the response, with its answer in the same writes."""
+    key = request.form.get("question", "")
     raw = request.form.get("text") if is_text else request.form.get("value")
+    draft, today = g.draft, date.today()
     if action == "skip":
-        services.skip(g.draft, g.questionnaire, key, date.today())
+        answers = services.answers_without(draft, g.questionnaire, key)
     elif action != "back" or raw is not None:
-        services.record(g.draft, g.questionnaire, key, raw, date.today())
-
-
-def _next_screen(position: int, action: str):
-    total = len(g.questionnaire.visible_questions(g.draft.answers))
+        answers = services.answers_with(draft, g.questionnaire, key, raw)
+    else:
+        answers = None  # back without a choice: nothing to save
     if action == "back":
-        driver_sql.commit()
+        if answers is not None:
+            services.save(draft, answers, today)
+            driver_sql.commit()
         if position <= 1:
             return redirect(url_for(".intro"))
         return redirect(url_for(".question", position=position - 1))
-    if position < total:
+    if position < len(g.questionnaire.visible_questions(answers)):
+        services.save(draft, answers, today)
         driver_sql.commit()
         return redirect(url_for(".question", position=position + 1))
     try:
-        services.submit(g.draft, date.today())
+        services.save(draft, answers, today, complete=True)
     except services.AlreadyClosed:
         # A second press of "Send" at the same moment: the first one stored the response.
         driver_sql.rollback()
         respondent_session.finish(g.channel.name)
         return redirect(url_for(".thanks"))
-    g.channel.completed(g.draft)
+    g.channel.completed(draft)
     driver_sql.commit()
     respondent_session.finish(g.channel.name)
     return redirect(url_for(".thanks"))
