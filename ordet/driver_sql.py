@@ -72,6 +72,11 @@ def date_value(value: date | str | None) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def dialect_name() -> str:
+    """``sqlite`` or ``postgresql``: where one statement can do what takes several on SQLite."""
+    return connection().dialect.name
+
+
 def use_plain_connection() -> None:
     """This request's statements run on a connection of its own, not the ORM session's."""
     g.setdefault(_PLAIN, None)  # opened at the first statement

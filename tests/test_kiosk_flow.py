@@ -9,6 +9,8 @@ from ordet.answering.models import Answer, Response
 from ordet.extensions import db
 from ordet.kiosk.models import Device
 from ordet.kiosk.services import revoke
+from ordet.results.counts import recount
+from ordet.results.models import RESPONSES_KEY, TEXT_VALUE, ResultCount
 
 from . import kiosk_helpers as kiosk
 from .factories import csrf_from, enrol, make_round, make_tilbud
@@ -71,6 +73,32 @@ def test_a_whole_questionnaire_is_stored_as_one_complete_response(tablet, tilbud
     assert {a.question_key: a.value for a in stored.answers} == given
     assert given["hjaelp_hvordan"] == "laeste_op"
     assert db.session.get(Device, 1).last_answer_on == date.today()
+
+
+def test_responses_sent_from_a_tablet_are_counted_as_a_recount_counts_them(tablet):
+    def choose(key, html):
+        return {"hjaelp": "medarbejder", "hjaelp_hvordan": "laeste_op", "andet": "Godt"}.get(
+            key, first_option(key, html)
+        )
+
+    kiosk.walk(tablet, choose)
+    # The last screen's answer changes on the way: help, how, back, then "no" removes "how".
+    kiosk.start(tablet)
+    for position in range(1, 13):
+        kiosk.answer(tablet, position, action="skip")
+    kiosk.answer(tablet, 13, "anden")
+    kiosk.answer(tablet, 14, "forklarede", action="back")
+    kiosk.answer(tablet, 13, "nej")
+
+    kept = sorted(tuple(row) for row in db.session.execute(db.select(ResultCount.__table__)))
+    recount()
+    rebuilt = sorted(tuple(row) for row in db.session.execute(db.select(ResultCount.__table__)))
+    assert rebuilt == kept
+    by_key = {(row[4], row[5], row[6]): row[7] for row in kept}
+    assert by_key[(RESPONSES_KEY, "complete", "medarbejder")] == 1
+    assert by_key[(RESPONSES_KEY, "complete", "nej")] == 1
+    assert by_key[("andet", TEXT_VALUE, "medarbejder")] == 1  # the text itself is not copied
+    assert ("hjaelp_hvordan", "forklarede", "nej") not in by_key
 
 
 def test_the_question_page_is_labelled_and_shows_progress(tablet):

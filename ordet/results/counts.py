@@ -39,19 +39,30 @@ _COLUMNS = ", ".join(KEY_COLUMNS)
 
 
 @cache
-def add_counts_sql(rows: int) -> str:
+def add_counts_sql(rows: int, only_if_row_in: str | None = None) -> str:
     """Add one to ``rows`` counts, or start them, in one statement: it runs in every submit (on
     the driver's cursor, see ``driver_sql``). A response's rows share all but the question and
-    value, so those are bound once; row ``i`` binds ``question_key_i`` and ``value_i``."""
+    value, so those are bound once; row ``i`` binds ``count_question_key_i`` and
+    ``count_value_i`` (see ``count_params``).
+
+    ``only_if_row_in``: the name of a common table expression of the same statement; nothing is
+    counted unless it has a row (PostgreSQL's one-statement submit, see ``answering.services``).
+    """
     per_row = {"question_key", "value"}
 
     def row(i: int) -> str:
         names = (f"{column}_{i}" if column in per_row else column for column in KEY_COLUMNS)
-        return "(" + ", ".join(f":{name}" for name in names) + ", 1)"
+        return "(" + ", ".join(f":count_{name}" for name in names) + ", 1)"
 
     values = ",\n".join(row(i) for i in range(rows))
+    new_counts = f"VALUES\n{values}\n"
+    if only_if_row_in:
+        new_counts = (
+            f"SELECT * FROM ({new_counts}) AS new_counts\n"  # noqa: S608
+            f"WHERE EXISTS (SELECT FROM {only_if_row_in})\n"
+        )
     return (
-        f"INSERT INTO result_count ({_COLUMNS}, count) VALUES\n{values}\n"
+        f"INSERT INTO result_count ({_COLUMNS}, count) {new_counts}"
         f"ON CONFLICT ({_COLUMNS}) DO UPDATE SET count = result_count.count + 1"
     )
 
@@ -72,14 +83,20 @@ def add_response(response: Countable) -> None:
     """Count a response that was just completed or abandoned as partial (one statement)."""
     if response.status not in (COMPLETE, PARTIAL):
         return
+    params, rows = count_params(response)
+    driver_sql.execute(add_counts_sql(rows), params)
+
+
+def count_params(response: Countable) -> tuple[dict[str, object], int]:
+    """The parameters of ``add_counts_sql`` for a finished response, and its number of rows."""
     questionnaire = loader.get(response.questionnaire, response.questionnaire_version)
     texts = {q.key for q in questionnaire.questions if q.is_text} if questionnaire else set()
-    params = {
-        "round_id": response.round_id,
-        "tilbud_id": response.tilbud_id,
-        "questionnaire": response.questionnaire,
-        "questionnaire_version": response.questionnaire_version,
-        "assisted": response.assisted or "",
+    params: dict[str, object] = {
+        "count_round_id": response.round_id,
+        "count_tilbud_id": response.tilbud_id,
+        "count_questionnaire": response.questionnaire,
+        "count_questionnaire_version": response.questionnaire_version,
+        "count_assisted": response.assisted or "",
     }
     rows = [(RESPONSES_KEY, response.status)]
     rows += [(key, TEXT_VALUE if key in texts else v) for key, v in response.answers.items()]
@@ -87,8 +104,8 @@ def add_response(response: Countable) -> None:
     # and cannot deadlock each other on PostgreSQL.
     rows.sort()
     for i, (key, value) in enumerate(rows):
-        params[f"question_key_{i}"], params[f"value_{i}"] = key, value
-    driver_sql.execute(add_counts_sql(len(rows)), params)
+        params[f"count_question_key_{i}"], params[f"count_value_{i}"] = key, value
+    return params, len(rows)
 
 
 def _counted_value():
