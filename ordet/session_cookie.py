@@ -9,8 +9,9 @@ changes is only work that gives the same result every time:
   write, and the signing key is derived from the secret once, not for every HMAC;
 - the payload is not zlib-compressed: a session here is a few hundred bytes, and compressing
   cost more than the rest of the write;
-- a payload without tagged values (the usual case: strings, numbers, flags) is read with plain
-  ``json.loads`` instead of walking every value for tags.
+- a payload without tagged values (the usual case: strings, numbers, flags) is written with
+  plain ``json.dumps`` and read with plain ``json.loads``, instead of walking every value
+  through each of the tags.
 """
 
 import hashlib
@@ -27,7 +28,32 @@ from itsdangerous.encoding import base64_encode, want_bytes
 _MAYBE_TAGGED = '" '
 
 
+# Values JSON holds as they are. Exact types only: Markup is a str and gets a tag.
+_PLAIN_TYPES = frozenset((str, int, float, bool, type(None)))
+
+
+def _untagged(value) -> bool:
+    """True when Flask's tagger would leave ``value`` as it is (nothing in it needs a tag)."""
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return True
+    if kind is dict:
+        return all(
+            type(key) is str and not key.startswith(" ") and _untagged(item)
+            for key, item in value.items()
+        )
+    if kind is list:
+        return all(_untagged(item) for item in value)
+    return False
+
+
 class _TaggedJSON(TaggedJSONSerializer):
+    def dumps(self, value) -> str:
+        if _untagged(value):
+            # What Flask writes for it: its JSON provider's defaults, ASCII and sorted keys.
+            return json.dumps(value, separators=(",", ":"), ensure_ascii=True, sort_keys=True)
+        return super().dumps(value)
+
     def loads(self, value: str):
         if _MAYBE_TAGGED not in value:
             return json.loads(value)

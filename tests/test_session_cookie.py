@@ -44,6 +44,8 @@ def read(app: Flask, interface, cookie: str) -> dict:
         # Tagged values (a flashed Danish message, a tuple) come back as they went in.
         {"_flashes": [("info", Markup("Gemt <b>æøå</b>"))], "pair": (1, "to")},
         {"note": '" leading space and a quote', " spaced key": "value"},
+        # A dict that looks like a tagged value is itself tagged, nested or not.
+        {"looks_tagged": {" t": [1, 2]}, "nested": {"list": [{"ok": True, "n": None}]}},
     ],
 )
 def test_cookies_written_by_either_interface_read_the_same(plain_app, data):
@@ -51,6 +53,12 @@ def test_cookies_written_by_either_interface_read_the_same(plain_app, data):
     assert read(plain_app, flasks, cookie_from(plain_app, ours, data)) == data
     assert read(plain_app, ours, cookie_from(plain_app, flasks, data)) == data
     assert read(plain_app, ours, cookie_from(plain_app, ours, data)) == data
+
+
+def test_an_untagged_session_is_written_as_flask_writes_it(plain_app):
+    ours, flasks = SessionInterface(), SecureCookieSessionInterface()
+    with plain_app.app_context():
+        assert ours.serializer.dumps(RESPONDENT) == flasks.serializer.dumps(RESPONDENT)
 
 
 def test_a_tampered_or_foreign_cookie_is_an_empty_session(plain_app):
