@@ -22,26 +22,35 @@ def counted_responses() -> int:
     )
 
 
-def test_the_slower_of_two_sends_changes_nothing(app):
+def answered_draft():
+    """A committed draft with one answer, as another request will find it."""
     unit = make_tilbud()
     round_ = make_round([unit])
-    borger = latest("borger")
-    draft = services.start(round_, unit, borger, "kiosk", "da", "key-1", date.today())
-    services.record(draft, borger, "tryg", "ja", date.today())
+    draft = services.start(round_, unit, latest("borger"), "kiosk", "da", "key-1", date.today())
+    services.record(draft, latest("borger"), "tryg", "ja", date.today())
     db.session.commit()
     round_id = round_.id
     db.session.expunge_all()
+    return round_id
+
+
+def completed_by_another_request(response_id: int) -> None:
+    with db.engine.begin() as first:
+        first.execute(
+            update(Response)
+            .where(Response.id == response_id)
+            .values(status=COMPLETE, draft_key_hash=None)
+        )
+
+
+def test_the_slower_of_two_sends_changes_nothing(app):
+    round_id = answered_draft()
 
     # The second press loaded the draft; meanwhile the first press completes it and commits.
     second = services.find_draft("key-1")
     assert second is not None and second.round_id == round_id
     assert second.answers == {"tryg": "ja"}
-    with db.engine.begin() as first:
-        first.execute(
-            update(Response)
-            .where(Response.id == second.id)
-            .values(status=COMPLETE, draft_key_hash=None)
-        )
+    completed_by_another_request(second.id)
 
     with pytest.raises(services.AlreadyClosed):
         services.submit(second, date.today())
@@ -68,23 +77,12 @@ def test_a_single_send_is_counted_once(app):
 
 
 def test_a_last_answer_sent_after_another_send_is_not_stored(app):
-    unit = make_tilbud()
-    round_ = make_round([unit])
-    borger = latest("borger")
-    draft = services.start(round_, unit, borger, "kiosk", "da", "key-1", date.today())
-    services.record(draft, borger, "tryg", "ja", date.today())
-    db.session.commit()
-    db.session.expunge_all()
+    answered_draft()
 
     # The second press read the draft and its new last answer before the first press committed.
     second = services.find_draft("key-1")
-    last_answers = services.answers_with(second, borger, "hjaelp", "nej")
-    with db.engine.begin() as first:
-        first.execute(
-            update(Response)
-            .where(Response.id == second.id)
-            .values(status=COMPLETE, draft_key_hash=None)
-        )
+    last_answers = services.answers_with(second, latest("borger"), "hjaelp", "nej")
+    completed_by_another_request(second.id)
 
     with pytest.raises(services.AlreadyClosed):
         services.save(second, last_answers, date.today(), complete=True)

@@ -45,6 +45,16 @@ def first_option(key, html):
     )
 
 
+def send_help_then_no(tablet) -> None:
+    """Skip to the last screen, answer help and how, go back, then send "no": "how" goes."""
+    kiosk.start(tablet)
+    for position in range(1, 13):
+        kiosk.answer(tablet, position, action="skip")
+    kiosk.answer(tablet, 13, "anden")
+    kiosk.answer(tablet, 14, "forklarede", action="back")
+    kiosk.answer(tablet, 13, "nej")
+
+
 @pytest.mark.parametrize("language", ["da", "en"])
 def test_a_whole_questionnaire_is_stored_as_one_complete_response(tablet, tilbud, language):
     def choose(key, html):
@@ -82,13 +92,7 @@ def test_responses_sent_from_a_tablet_are_counted_as_a_recount_counts_them(table
         )
 
     kiosk.walk(tablet, choose)
-    # The last screen's answer changes on the way: help, how, back, then "no" removes "how".
-    kiosk.start(tablet)
-    for position in range(1, 13):
-        kiosk.answer(tablet, position, action="skip")
-    kiosk.answer(tablet, 13, "anden")
-    kiosk.answer(tablet, 14, "forklarede", action="back")
-    kiosk.answer(tablet, 13, "nej")
+    send_help_then_no(tablet)
 
     kept = sorted(tuple(row) for row in db.session.execute(db.select(ResultCount.__table__)))
     recount()
@@ -193,12 +197,7 @@ def test_stop_keeps_answers_as_partial_and_an_empty_draft_leaves_nothing(tablet)
 
 
 def test_changing_help_to_no_removes_how_they_helped(tablet):
-    kiosk.start(tablet)
-    for position in range(1, 13):
-        kiosk.answer(tablet, position, action="skip")
-    kiosk.answer(tablet, 13, "anden")
-    kiosk.answer(tablet, 14, "forklarede", action="back")
-    kiosk.answer(tablet, 13, "nej")
+    send_help_then_no(tablet)
     [stored] = responses()
     assert stored.status == "complete"
     assert {a.question_key: a.value for a in stored.answers} == {"hjaelp": "nej"}
