@@ -75,7 +75,10 @@ class _KeyCachingSigner(TimestampSigner):
         return key
 
 
-class _SessionSerializer(URLSafeTimedSerializer):
+class KeyCachingSerializer(URLSafeTimedSerializer):
+    """An itsdangerous serializer to keep for many requests: its signers, one per salt, are made
+    once and derive their keys once. (The CSRF check uses it too, see ``ordet.csrf``.)"""
+
     signer = _KeyCachingSigner
 
     def __init__(self, *args, **kwargs) -> None:
@@ -100,16 +103,16 @@ class SessionInterface(SecureCookieSessionInterface):
     digest_method = staticmethod(hashlib.sha1)
 
     def __init__(self) -> None:
-        self._serializers: dict[tuple, _SessionSerializer] = {}
+        self._serializers: dict[tuple, KeyCachingSerializer] = {}
 
-    def get_signing_serializer(self, app: Flask) -> _SessionSerializer | None:
+    def get_signing_serializer(self, app: Flask) -> KeyCachingSerializer | None:
         if not app.secret_key:
             return None
         fallbacks = tuple(app.config["SECRET_KEY_FALLBACKS"] or ())
         keys = (*fallbacks, app.secret_key)  # the current key last, as itsdangerous expects
         serializer = self._serializers.get(keys)
         if serializer is None:
-            serializer = self._serializers[keys] = _SessionSerializer(
+            serializer = self._serializers[keys] = KeyCachingSerializer(
                 list(keys),
                 salt=self.salt,
                 serializer=self.serializer,
