@@ -5,9 +5,10 @@ these few fixed statements SQLAlchemy's execution layer (contexts, result object
 processors) cost more than the database's own work: run this way, a save took 3.19 M
 instructions instead of 3.57 M and a submit 4.56 M instead of 5.78 M
 (``bench/instructions.py``). The statements are written once for both engines (SQLite and
-PostgreSQL share the syntax used here), except that PostgreSQL completes a response in one
-statement where SQLite takes several (``dialect_name()``, see ``answering.services.save``); the
-pool and everything else stay with SQLAlchemy.
+PostgreSQL share the syntax used here), except that the engines name the JSON aggregate a
+draft's answers are read with differently (``answering.services.DRAFT_SQL``), and PostgreSQL
+completes a response in one statement where SQLite takes several (``dialect_name()``, see
+``answering.services.save``); the pool and everything else stay with SQLAlchemy.
 
 Where they run: by default in the ORM session's transaction. The question screens instead
 call ``use_plain_connection()``: their statements then run on one Core connection of the

@@ -1,5 +1,7 @@
 """A borger answers on an enrolled tablet: the whole flow, through the real pages."""
 
+import html
+import re
 import time
 from datetime import date, timedelta
 
@@ -103,6 +105,24 @@ def test_responses_sent_from_a_tablet_are_counted_as_a_recount_counts_them(table
     assert by_key[(RESPONSES_KEY, "complete", "nej")] == 1
     assert by_key[("andet", TEXT_VALUE, "medarbejder")] == 1  # the text itself is not copied
     assert ("hjaelp_hvordan", "forklarede", "nej") not in by_key
+
+
+# Quotes, a backslash, a line break, Danish letters, an emoji, and text that looks like JSON.
+WRITTEN = 'Hun sagde "nej tak" \\ og gik.\nPå næste linje: {"a": [1, null]} 😀 null'
+
+
+def test_a_written_answer_comes_back_on_its_screen_exactly_as_written(tablet):
+    kiosk.start(tablet)
+    position = next(
+        p for p in range(1, 20) if 'name="text"' in kiosk.question_page(tablet, p)[0].text
+    )
+    kiosk.answer(tablet, 1, "ja")
+    assert kiosk.answer(tablet, position, text=WRITTEN).status_code == 302
+    page, _ = kiosk.question_page(tablet, position)
+    shown = re.search(r"<textarea[^>]*>(.*?)</textarea>", page.text, re.DOTALL).group(1)
+    assert html.unescape(shown) == WRITTEN
+    # The other answer is read back with it.
+    assert 'value="ja" checked' in kiosk.question_page(tablet, 1)[0].text
 
 
 def test_the_question_page_is_labelled_and_shows_progress(tablet):
