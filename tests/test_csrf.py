@@ -3,7 +3,7 @@
 import time
 
 import pytest
-from flask import Flask
+from flask import Flask, session
 from flask_wtf import csrf as flask_wtf_csrf
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from wtforms import ValidationError
@@ -60,9 +60,9 @@ def test_each_token_gets_flask_wtfs_verdict(case, session_has_token):
     ours = CSRFProtect(app)
     with app.test_request_context("/"):
         token = flask_wtf_csrf.generate_csrf()
-        raw = flask_wtf_csrf.session["csrf_token"]
+        raw = session["csrf_token"]
         if not session_has_token:
-            del flask_wtf_csrf.session["csrf_token"]
+            del session["csrf_token"]
         data = CASES[case](token, raw, app.secret_key)
         theirs = _verdict(flask_wtf_csrf.validate_csrf, data)
         assert _verdict(ours.validate, data) == theirs
