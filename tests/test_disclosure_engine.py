@@ -178,7 +178,8 @@ def test_6_bridge_passes_the_local_rules_and_fails_the_exact_check():
     units = one_level("O", ["F1", "F2", "F3", "F4"])
     filters = tree("hjælp", "alle", {"alle": ["alene", "medarb", "paar", "ikke"]})
     grid = {"F1": (6, 2, 5, 5), "F2": (7, 6, 3, 5), "F3": (5, 8, 5, 6), "F4": (9, 7, 6, 2)}
-    atoms = {(f, g): [v] for f, row in grid.items() for g, v in zip(filters.children["alle"], row, strict=True)}
+    groups = filters.children["alle"]
+    atoms = {(f, g): [v] for f, row in grid.items() for g, v in zip(groups, row, strict=True)}
     table = LinkedTable([units, filters], atoms)
     hidden = {(f, g) for f in ("F1", "F2") for g in ("alene", "medarb")}
     hidden |= {(f, g) for f in ("F3", "F4") for g in ("paar", "ikke")}
