@@ -12,6 +12,7 @@ from .extensions import db
 def register_commands(app: Flask) -> None:
     from .auth.cli import create_user
     from .invitations.commands import purge, send_mail
+    from .results.commands import audit_disclosure, publish_results
 
     for command in (
         seed_demo,
@@ -22,6 +23,8 @@ def register_commands(app: Flask) -> None:
         purge,
         recount,
         export_results,
+        publish_results,
+        audit_disclosure,
     ):
         # The `flask` command pushes an app context, but a CliRunner on app.cli does not:
         # each command brings its own, so it runs the same from a script, a bench or a shell.

@@ -16,8 +16,9 @@ from .kiosk.models import Device, EnrolmentCode
 from .kiosk.services import CODE_ALPHABET, CODE_LENGTH, create_enrolment_code, format_code
 from .org.models import Organisation, Specialomraade, Tilbud
 from .questionnaires import get as get_questionnaire
-from .rounds.models import Round, RoundQuestionnaire, RoundTilbud
+from .rounds.models import OPEN, Round, RoundQuestionnaire, RoundTilbud
 from .security import hash_secret, new_token
+from .weeks import week_of
 
 ORGANISATION = ("rm", "Socialområdet i Region Midtjylland")
 # The eight real specialområder; tilbud marked "(demo)" are invented, Grenen and Koglen are real.
@@ -136,14 +137,27 @@ def seed(secret_key: str, today: date, responses: int = 0) -> DemoSummary:
         summary.enrolment_codes[unit.name] = _demo_enrolment_code(secret_key, unit, today)
     summary.users = _users(organisation)
     if responses:
-        summary.responses_added = synthetic_responses(rounds, tilbud, responses)
+        summary.responses_added = synthetic_responses(rounds, tilbud, responses, today)
         if summary.responses_added:
             # Bulk inserts bypass submit(), so the result counts are rebuilt from the answers.
             from .results.counts import recount
 
             recount([round_.id for round_ in rounds])
+    _releases(rounds, today)
     db.session.flush()
     return summary
+
+
+def _releases(rounds: list[Round], today: date) -> None:
+    """Publish the releases a running installation would have: the closed rounds' final ones,
+    and the open round's as if published five and two weeks ago and today."""
+    from .results.releases import publish
+
+    for round_ in rounds:
+        days = (35, 14, 0) if round_.status(today) == OPEN else (0,)
+        for back in days:
+            for questionnaire in sorted(round_.questionnaires, key=lambda q: q.variant):
+                publish(round_, questionnaire.variant, today - timedelta(days=back))
 
 
 def _get_or_add(model, lookup: dict, **values):
@@ -264,7 +278,9 @@ def _users(organisation: Organisation) -> list[tuple[str, str]]:
     return logins
 
 
-def synthetic_responses(rounds: list[Round], tilbud: list[Tilbud], wanted: int) -> int:
+def synthetic_responses(
+    rounds: list[Round], tilbud: list[Tilbud], wanted: int, today: date
+) -> int:
     """Top the demo up to ``wanted`` finished responses, spread over tilbud and rounds.
 
     Written with bulk inserts and explicit ids: a million responses must load in minutes.
@@ -285,7 +301,7 @@ def synthetic_responses(rounds: list[Round], tilbud: list[Tilbud], wanted: int) 
         variant = "paaroerende" if rng.random() < 0.2 else unit.kiosk_variant
         questionnaire = questionnaires[variant]
         status = PARTIAL if rng.random() < 0.1 else COMPLETE
-        span = (round_.closes_on - round_.opens_on).days
+        span = (min(round_.closes_on, today) - round_.opens_on).days
         answers = _synthetic_answers(rng, questionnaire, status == PARTIAL)
         batch_responses.append(
             {
@@ -298,7 +314,7 @@ def synthetic_responses(rounds: list[Round], tilbud: list[Tilbud], wanted: int) 
                 "language": "en" if rng.random() < 0.05 else "da",
                 "assisted": answers.get("hjaelp"),
                 "status": status,
-                "answered_on": round_.opens_on + timedelta(days=rng.randint(0, span)),
+                "answered_week": week_of(round_.opens_on + timedelta(days=rng.randint(0, span))),
                 "draft_key_hash": None,
             }
         )

@@ -24,8 +24,8 @@ class Response(db.Model):
     # The answer to "Fik du hjælp til at svare?", copied here so results can be split by it.
     assisted: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(10), default=DRAFT)
-    # The date of the last change; never a time of day.
-    answered_on: Mapped[date]
+    # The Monday of the ISO week of the last change: never a day, never a time of day.
+    answered_week: Mapped[date]
     # Hash of the secret that lets the respondent's own session (or link) resume the draft;
     # cleared when the response is closed, so nothing can reopen it.
     draft_key_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -22,6 +22,7 @@ from ..questionnaires.model import Question, Questionnaire
 from ..results.counts import add_counts_sql, add_response, count_params
 from ..rounds.models import OPEN, Round, status_on
 from ..security import hash_secret
+from ..weeks import week_of
 from .models import COMPLETE, DRAFT, KIOSK, PARTIAL, Answer, Response
 
 ASSISTED_QUESTION = "hjaelp"
@@ -80,7 +81,10 @@ def start(
     }
     inserted = driver_sql.connection().execute(
         insert(RESPONSE).values(
-            **values, status=DRAFT, answered_on=today, draft_key_hash=hash_secret(draft_key)
+            **values,
+            status=DRAFT,
+            answered_week=week_of(today),
+            draft_key_hash=hash_secret(draft_key),
         )
     )
     return Draft(
@@ -131,7 +135,7 @@ DRAFT_BY_ID_SQL = {
 }
 # Changes only a row that is still a draft: a closed response is never changed.
 TOUCH_SQL = """
-UPDATE response SET answered_on = :answered_on, assisted = :assisted
+UPDATE response SET answered_week = :answered_week, assisted = :assisted
 WHERE id = :draft_id AND status = :draft
 """
 UPSERT_ANSWER_SQL = """
@@ -140,7 +144,7 @@ ON CONFLICT (response_id, question_key) DO UPDATE SET value = excluded.value
 """
 COMPLETE_SQL = """
 UPDATE response
-SET status = :complete, answered_on = :answered_on, assisted = :assisted, draft_key_hash = NULL
+SET status = :complete, answered_week = :answered_week, assisted = :assisted, draft_key_hash = NULL
 WHERE id = :draft_id AND status = :draft
 """
 
@@ -191,7 +195,7 @@ def _close_partial():
     return (
         update(RESPONSE)
         .where(RESPONSE.c.id == bindparam("draft_id"), RESPONSE.c.status == DRAFT)
-        .values(status=PARTIAL, draft_key_hash=None)
+        .values(status=PARTIAL, draft_key_hash=None, answered_week=bindparam("week"))
     )
 
 
@@ -294,7 +298,7 @@ def save(draft: Draft, answers: dict[str, str], today: date, *, complete: bool =
     if complete:
         draft.status = COMPLETE
         if not one_statement:
-            add_response(draft)
+            add_response(draft, week_of(today))
 
 
 def _complete_in_one_statement(
@@ -308,13 +312,13 @@ def _complete_in_one_statement(
     lock like the sequence of statements on SQLite, and happen only if the completion
     claimed the row (the ``claimed`` expression is empty otherwise).
     """
-    counts, rows = count_params(finished)
+    counts, rows = count_params(finished, week_of(today))
     params = {
         **counts,
         "draft_id": finished.id,
         "draft": DRAFT,
         "complete": COMPLETE,
-        "answered_on": today,
+        "answered_week": week_of(today),
         "assisted": finished.assisted,
     }
     for i, key in enumerate(gone):
@@ -359,13 +363,18 @@ def submit(draft: Draft, today: date) -> None:
     if draft.status != DRAFT:
         return
     _claim(draft, today, draft.assisted)
-    add_response(draft)
+    add_response(draft, week_of(today))
 
 
 def _touch(draft: Draft, today: date, assisted: str | None) -> int:
     return driver_sql.execute(
         TOUCH_SQL,
-        {"draft_id": draft.id, "draft": DRAFT, "answered_on": today, "assisted": assisted},
+        {
+            "draft_id": draft.id,
+            "draft": DRAFT,
+            "answered_week": week_of(today),
+            "assisted": assisted,
+        },
     )
 
 
@@ -377,7 +386,7 @@ def _claim(draft: Draft, today: date, assisted: str | None) -> None:
             "draft_id": draft.id,
             "draft": DRAFT,
             "complete": COMPLETE,
-            "answered_on": today,
+            "answered_week": week_of(today),
             "assisted": assisted,
         },
     )
@@ -386,8 +395,11 @@ def _claim(draft: Draft, today: date, assisted: str | None) -> None:
     draft.status = COMPLETE
 
 
-def abandon(draft: Draft) -> None:
+def abandon(draft: Draft, today: date) -> None:
     """Close a draft nobody finished: kept as partial if it holds answers, else removed.
+
+    Its week becomes this week: a response is always finished in the week it carries, so a
+    week the results have already published never gains a response (``results.releases``).
 
     Like ``submit``, it changes only a row that is still a draft: when a concurrent request
     closed it first, there is nothing left to do (and nothing is counted twice).
@@ -398,14 +410,15 @@ def abandon(draft: Draft) -> None:
     if not draft.answers:
         connection.execute(_delete_empty_draft(), {"draft_id": draft.id})
         return
-    claimed = connection.execute(_close_partial(), {"draft_id": draft.id})
+    week = week_of(today)
+    claimed = connection.execute(_close_partial(), {"draft_id": draft.id, "week": week})
     if claimed.rowcount == 1:
         draft.status = PARTIAL
-        add_response(draft)
+        add_response(draft, week)
 
 
 def close_stale_drafts(today: date) -> int:
-    """Close kiosk drafts last touched before today (a tablet switched off mid-way).
+    """Close kiosk drafts last touched before this week (a tablet switched off mid-way).
 
     A link draft may be resumed on a later day, so it stays open until its round closes.
     """
@@ -417,7 +430,7 @@ def close_stale_drafts(today: date) -> int:
             .join(ROUND, ROUND.c.id == RESPONSE.c.round_id)
             .where(
                 RESPONSE.c.status == DRAFT,
-                RESPONSE.c.answered_on < today,
+                RESPONSE.c.answered_week < week_of(today),
                 or_(RESPONSE.c.channel == KIOSK, round_closed),
             )
         )
@@ -426,7 +439,7 @@ def close_stale_drafts(today: date) -> int:
     for response_id in stale:
         draft = draft_by_id(response_id)
         if draft is not None:
-            abandon(draft)
+            abandon(draft, today)
     return len(stale)
 
 

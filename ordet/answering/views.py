@@ -43,7 +43,7 @@ def load_respondent():
         if not refusal.restart:
             return render_template("error.html", title=refusal.message, message=""), refusal.status
         if draft is not None:
-            services.abandon(draft)
+            services.abandon(draft, date.today())
             driver_sql.commit()
         respondent_session.clear()
         return redirect(channel.start_url())

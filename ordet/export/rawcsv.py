@@ -21,9 +21,17 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..questionnaires.model import Questionnaire
 from ..rounds.models import Round
-from .raw import LEGEND_HEADERS, RAW_HEADERS, legend_rows, raw_keys, raw_rows, raw_tilbud
+from .raw import (
+    COLUMN_NOTES,
+    LEGEND_HEADERS,
+    RAW_HEADERS,
+    legend_rows,
+    raw_keys,
+    raw_labels,
+    raw_rows,
+    release_notes,
+)
 from .rows import VARIANT_NAMES
 from .writer import FORMULA_STARTS, atomic_write
 
@@ -33,16 +41,6 @@ PREFIX_NOTE = (
     "Tekst, der begynder med = + - @ ' tabulator eller linjeskift, har fået et ' foran, så "
     "Excel ikke læser den som en formel. Fjern det første tegn for teksten, som den blev skrevet."
 )
-COLUMN_NOTES = [
-    ("Skema", "Spørgeskemaet: Borgere, Unge eller Pårørende"),
-    ("Nr.", "Løbenummer pr. skema i denne fil (ikke et id fra systemet)"),
-    ("Version", "Spørgeskemaets version"),
-    ("Kanal", "kiosk = tablet på tilbuddet; link = e-mailet link"),
-    ("Sprog", "da = dansk, en = engelsk"),
-    ("Status", "complete = gennemført; partial = afbrudt undervejs (svarene indtil da)"),
-    ("Dato", "Svardato (uden klokkeslæt)"),
-    ("(tom)", "Spørgsmålet blev sprunget over, ikke vist eller findes ikke i skemaet"),
-]
 
 
 def neutralise(value: object) -> object:
@@ -56,19 +54,17 @@ def _writer(handle):
     return csv.writer(handle, **DIALECT)
 
 
-def csv_columns(all_results, with_text: bool) -> list[str]:
+def csv_columns(all_results) -> list[str]:
     """Question keys of every questionnaire in order; a key asked in two shares a column."""
     keys: dict[str, None] = {}
     for results, _views in all_results:
-        keys |= dict.fromkeys(raw_keys(results, with_text))
+        keys |= dict.fromkeys(raw_keys(results))
     return list(keys)
 
 
-def write_raw_csv(
-    path: Path, round_: Round, all_results, allowed: set[int], with_text: bool
-) -> int:
-    """One row per complete or partial response in shown groups; returns the number of rows."""
-    keys = csv_columns(all_results, with_text)
+def write_raw_csv(path: Path, all_results, allowed: set[int]) -> int:
+    """One row per response of the release, in units the release shows; returns the rows."""
+    keys = csv_columns(all_results)
     written = 0
 
     def write(temp: Path) -> None:
@@ -78,9 +74,10 @@ def write_raw_csv(
             out.writerow(["Skema", *RAW_HEADERS, *keys])
             for results, _views in all_results:
                 variant = VARIANT_NAMES.get(results.variant, results.variant)
-                own = raw_keys(results, with_text)
+                own = raw_keys(results)
                 place = [keys.index(k) for k in own]
-                for row in raw_rows(round_, results, raw_tilbud(results, allowed), own):
+                labels = raw_labels(results, allowed)
+                for row in raw_rows(results, labels, own):
                     out.writerow(_csv_row(variant, row, place, len(keys)))
                     written += 1
 
@@ -93,26 +90,26 @@ def _csv_row(variant: str, row: list, place: list[int], width: int) -> list:
     fixed = len(RAW_HEADERS)
     for i, column in enumerate(place):
         answers[column] = row[fixed + i]
-    day = row[7]
-    head = [*row[:7], day.isoformat() if day else None]
-    return [neutralise(v) for v in (variant, *head, *answers)]
+    return [neutralise(v) for v in (variant, *row[:fixed], *answers)]
 
 
-def write_legend_csv(path: Path, questionnaires: list[Questionnaire], with_text: bool) -> None:
-    """The codes of every question, what the fixed columns mean, and the ``'`` rule."""
+def write_legend_csv(path: Path, all_results, round_: Round) -> None:
+    """The codes of every question, what the fixed columns mean, what is left out, the ``'``."""
 
     def write(temp: Path) -> None:
         with temp.open("w", encoding="utf-8-sig", newline="") as handle:
             out = _writer(handle)
             out.writerow(LEGEND_HEADERS)
-            out.writerows(_legend(questionnaires, with_text))
+            out.writerows(_legend(all_results, round_))
 
     atomic_write(path, write, ".csv")
 
 
-def _legend(questionnaires: list[Questionnaire], with_text: bool) -> Iterable[list]:
-    for row in legend_rows(questionnaires, with_text):
+def _legend(all_results, round_: Round) -> Iterable[list]:
+    for row in legend_rows([r.questionnaire for r, _v in all_results]):
         yield [neutralise(v) for v in row]
     for column, meaning in COLUMN_NOTES:
         yield ["", column, "", "", meaning, None]
+    for variant, note in release_notes(all_results, round_):
+        yield [variant, "(udgivelse)", "", "", note, None]
     yield ["", "(tekst med ')", "", "", PREFIX_NOTE, None]

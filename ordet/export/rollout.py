@@ -19,7 +19,8 @@ from ..results.aggregate import RoundResults
 from ..results.queries import borgere_served, participation
 from ..results.units import TILBUD
 from ..rounds.models import Round, RoundQuestionnaire
-from .writer import DATE, INTEGER, PERCENT, Sheet
+from ..weeks import week_label
+from .writer import INTEGER, PERCENT, Sheet
 
 NOT_STARTED, STARTED, DONE = "ikke startet", "i gang", "implementeret"
 RULE = (
@@ -59,7 +60,9 @@ def rollout_sheet(round_: Round, results: RoundResults, tilbud_ids: list[int]) -
         (t, (first, last))
         for t, first, last in db.session.execute(
             select(
-                Response.tilbud_id, func.min(Response.answered_on), func.max(Response.answered_on)
+                Response.tilbud_id,
+                func.min(Response.answered_week),
+                func.max(Response.answered_week),
             )
             .where(
                 Response.round_id == round_.id,
@@ -88,8 +91,8 @@ def rollout_sheet(round_: Round, results: RoundResults, tilbud_ids: list[int]) -
         "Specialområde",
         "Tilbud",
         "Skemaer",
-        "Første svar",
-        "Seneste svar",
+        "Første svar (uge)",
+        "Seneste svar (uge)",
         "Svar denne runde",
         "Svar sidste runde",
         "Borgere",
@@ -118,8 +121,8 @@ def rollout_sheet(round_: Round, results: RoundResults, tilbud_ids: list[int]) -
                 area,
                 unit.name,
                 ", ".join(active),
-                first,
-                last,
+                week_label(first) if first else None,
+                week_label(last) if last else None,
                 total,
                 previous if earlier else None,
                 served.get(unit.id),
@@ -135,8 +138,6 @@ def rollout_sheet(round_: Round, results: RoundResults, tilbud_ids: list[int]) -
         )
     rows.sort(key=lambda r: (r[1], r[2]))
     formats = {
-        4: DATE,
-        5: DATE,
         6: INTEGER,
         7: INTEGER,
         8: INTEGER,

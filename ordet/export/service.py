@@ -1,6 +1,6 @@
 """Build the results workbook for a round within a user's scope (web and CLI alike)."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
@@ -11,10 +11,10 @@ from ..auth.permissions import COMMENTS_READ, EXPORT_RAW, EXPORT_RESULTS
 from ..auth.scope import Scope
 from ..extensions import db
 from ..results.aggregate import round_results
-from ..results.comments import shown_tilbud
 from ..results.pick import Refused, pick_round
 from ..results.presentation import visible_units
 from ..results.queries import overview_rows
+from ..results.releases import ensure_release
 from ..rounds.models import Round
 from . import raw, rows
 from .rawcsv import write_legend_csv, write_raw_csv
@@ -58,14 +58,10 @@ def export_round(
     ]
     if comments:
         allowed = set(db.session.scalars(scope.tilbud_ids(COMMENTS_READ))) & set(visible)
-        groups = {
-            results.variant: shown_tilbud(results, results.tree.root, allowed)
-            for results, _views in all_results
-        }
-        sheets.append(raw.comments_sheet(round_, all_results, groups))
+        sheets.append(raw.comments_sheet(all_results, allowed))
     if raw_data:
         allowed = set(db.session.scalars(scope.tilbud_ids(EXPORT_RAW))) & set(visible)
-        sheets += raw.raw_sheets(round_, all_results, allowed, scope.can(COMMENTS_READ))
+        sheets += raw.raw_sheets(all_results, allowed, round_)
     write_workbook(out, sheets, f"Ordet er dit: {round_.name}", user_name)
     record_event(
         user_id,
@@ -85,11 +81,10 @@ def export_raw_csv(
     round_ = pick_round(slug, scope, EXPORT_RAW)
     allowed = set(db.session.scalars(scope.tilbud_ids(EXPORT_RAW)))
     all_results = results_of(round_, scope, EXPORT_RAW, with_views=False)
-    with_text = scope.can(COMMENTS_READ)
     if legend is not None:
-        write_legend_csv(legend, [r.questionnaire for r, _v in all_results], with_text)
+        write_legend_csv(legend, all_results, round_)
     try:
-        written = write_raw_csv(data, round_, all_results, allowed, with_text)
+        written = write_raw_csv(data, all_results, allowed)
     except BaseException:
         if legend is not None:  # no legend left behind for data that was not written
             legend.unlink(missing_ok=True)
@@ -98,15 +93,17 @@ def export_raw_csv(
         user_id,
         "export.raw_csv",
         f"round:{round_.slug}",
-        {"rows": written, "tilbud": len(allowed), "comments": with_text},
+        {"rows": written, "tilbud": len(allowed)},
     )
     return round_, written
 
 
 def results_of(round_: Round, scope: Scope, permission: str, with_views: bool) -> list:
-    """[(results, unit views or None)] per questionnaire of the round, each computed once."""
+    """[(results, unit views or None)] per questionnaire of the round, each computed once, as
+    its newest release shows them (a due release is published first)."""
     all_results = []
     for questionnaire in sorted(round_.questionnaires, key=lambda q: q.variant):
+        ensure_release(round_, questionnaire.variant, date.today())
         results = round_results(round_, questionnaire.variant)
         if results is None:
             continue

@@ -98,7 +98,7 @@ def _close_current_draft() -> None:
     respondent = respondent_session.current()
     draft = answering.find_draft(respondent.draft_key) if respondent else None
     if draft is not None:
-        answering.abandon(draft)
+        answering.abandon(draft, date.today())
         db.session.commit()
 
 

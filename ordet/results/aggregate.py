@@ -1,23 +1,25 @@
 """Results for a round, a variant and every unit, from the counts table (no answer scans).
 
 ``round_results`` computes every question and theme for every node of the organisation tree at
-once (a few thousand rows of counts), then applies the anonymity rule over the whole tree, so a
-cell is hidden the same way on every page and in every export, whoever looks.
+once (a few thousand rows of counts) as the round's newest release shows them: the release's
+weeks and its hidden cells (``releases``), so a cell is hidden the same way on every page and
+in every export, whoever looks, and nothing moves between two releases.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import func, select
 
 from ..extensions import db
 from ..org.models import Organisation
 from ..questionnaires import get as get_questionnaire
 from ..questionnaires.model import Question, Questionnaire
 from ..rounds.models import Round, RoundQuestionnaire
-from .anonymity import filtered_hidden, suppress_tree
-from .models import RESPONSES_KEY, ResultCount
+from .linked import ALL, group_column
+from .models import RESPONSES_KEY, Release, ResultCount
+from .releases import latest
 from .units import OrgTree, org_tree
 
 NodeKey = tuple[str, int]
@@ -54,11 +56,12 @@ class RoundResults:
     questionnaire: Questionnaire
     tree: OrgTree
     threshold: int
-    assisted: tuple[str, ...] | None
+    group: str | None  # the help group shown, or None for everyone
     questions: dict[str, dict[NodeKey, Stats]]
     themes: dict[str, dict[NodeKey, Stats]]
     responses: dict[NodeKey, Stats]
     previous: dict[str, "RoundResults"] | None = None  # filled once by previous_results
+    release: Release | None = None
 
     def scale_questions(self) -> list[Question]:
         return [q for q in self.questionnaire.questions if q.has_scale]
@@ -73,26 +76,27 @@ def questionnaire_of(round_: Round, variant: str) -> Questionnaire | None:
 
 
 def load_counts(
-    round_id: int, variant: str, tilbud_ids: Iterable[int], assisted: tuple[str, ...] | None
-) -> list[tuple[int, str, str, bool, int]]:
-    """(tilbud, question, value, in the assisted filter, n), summed over versions."""
-    chosen = case((ResultCount.assisted.in_(assisted), 1), else_=0) if assisted else literal(1)
+    round_id: int, variant: str, through_week: date, group: str | None
+) -> list[tuple[int, str, str, int]]:
+    """(tilbud, question, value, n) of a release's weeks, in a help group or all, summed over
+    versions and weeks."""
     query = (
         select(
             ResultCount.tilbud_id,
             ResultCount.question_key,
             ResultCount.value,
-            chosen,
             func.sum(ResultCount.count),
         )
         .where(
             ResultCount.round_id == round_id,
             ResultCount.questionnaire == variant,
-            ResultCount.tilbud_id.in_(list(tilbud_ids)),
+            ResultCount.answered_week <= through_week,
         )
-        .group_by(ResultCount.tilbud_id, ResultCount.question_key, ResultCount.value, chosen)
+        .group_by(ResultCount.tilbud_id, ResultCount.question_key, ResultCount.value)
     )
-    return [(t, k, v, bool(c), int(n)) for t, k, v, c, n in db.session.execute(query)]
+    if group is not None:
+        query = query.where(group_column() == group)
+    return [(t, k, v, int(n)) for t, k, v, n in db.session.execute(query)]
 
 
 OptionInfo = tuple[bool, bool, int | None] | None  # (special, positive, score)
@@ -136,71 +140,59 @@ def _roll_up(tree: OrgTree, leaves: dict[NodeKey, Stats]) -> dict[NodeKey, Stats
     return cells
 
 
-def _hide(
-    tree: OrgTree, cells: dict[NodeKey, Stats], threshold: int, forced: set[NodeKey]
-) -> set[NodeKey]:
-    n = {key: stats.n for key, stats in cells.items()}
-    hidden = suppress_tree(tree.children, tree.root.key, n, threshold, forced)
-    for key in hidden:
-        cells[key].hidden = True
-    return hidden
-
-
 def round_results(
-    round_: Round, variant: str, assisted: tuple[str, ...] | None = None
+    round_: Round, variant: str, group: str | None = None, release: Release | None = None
 ) -> RoundResults | None:
-    """Every question and theme at every unit of the round's organisation; None if no variant."""
+    """Every question and theme at every unit, as the newest release (or ``release``) shows
+    them; None if the round has no such questionnaire. Without a release, nothing is shown.
+
+    The numbers come from the counts of the release's weeks, which never change; the hidden
+    cells are the release's pattern, the same for every question and theme of a cell.
+    """
     questionnaire = questionnaire_of(round_, variant)
     if questionnaire is None:
         return None
     tree = org_tree(round_.organisation_id)
     threshold = db.session.get(Organisation, round_.organisation_id).anonymity_threshold
-    rows = load_counts(round_.id, variant, tree.tilbud_under(tree.root.key), assisted)
-    chosen: dict[str, dict[NodeKey, Stats]] = defaultdict(dict)
-    everyone: dict[str, dict[NodeKey, Stats]] = defaultdict(dict)
+    if release is None:
+        release = latest(round_.id, variant)
+    results = RoundResults(round_, variant, questionnaire, tree, threshold, group, {}, {}, {})
+    results.release = release
+    if release is None:
+        return results
+    hidden = {unit for unit, g in release.hidden if g == (group or ALL)}
+    by_question: dict[str, dict[NodeKey, Stats]] = defaultdict(dict)
     options: dict[tuple[str, str], OptionInfo] = {}
-    for tilbud_id, key, value, in_filter, n in rows:
+    for tilbud_id, key, value, n in load_counts(round_.id, variant, release.through_week, group):
+        node = ("tilbud", tilbud_id)
+        if node not in tree.units:
+            continue
         if (key, value) not in options:
             options[key, value] = _option_info(questionnaire.question(key), value)
-        info = options[key, value]
-        node = ("tilbud", tilbud_id)
-        if assisted is not None:  # the unfiltered group, for the filter's complement
-            _add(everyone[key].setdefault(node, Stats()), info, value, n)
-        if in_filter:
-            _add(chosen[key].setdefault(node, Stats()), info, value, n)
-    results = RoundResults(round_, variant, questionnaire, tree, threshold, assisted, {}, {}, {})
-    for key in set(everyone) | set(chosen):
-        cells = _roll_up(tree, chosen.get(key, {}))
-        forced: set[NodeKey] = set()
-        if assisted is not None:
-            total = _roll_up(tree, everyone.get(key, {}))
-            forced = {k for k in cells if filtered_hidden(cells[k].n, total[k].n, threshold)}
-        _hide(tree, cells, threshold, forced)
+        _add(by_question[key].setdefault(node, Stats()), options[key, value], value, n)
+    for key in {RESPONSES_KEY, *by_question}:
+        cells = _roll_up(tree, by_question.get(key, {}))
+        for node in hidden:
+            if node in cells:
+                cells[node].hidden = True
         if key == RESPONSES_KEY:
             results.responses = cells
         else:
             results.questions[key] = cells
-    _themes(results)
+    _themes(results, hidden)
     return results
 
 
-def _themes(results: RoundResults) -> None:
-    """A theme sums its scale questions; hidden wherever one of its questions is hidden."""
+def _themes(results: RoundResults, hidden: set[NodeKey]) -> None:
+    """A theme sums its scale questions, in the same cells: hidden where they are."""
     by_theme: dict[str, list[str]] = defaultdict(list)
     for question in results.scale_questions():
         by_theme[question.theme].append(question.key)
     for theme, keys in by_theme.items():
-        cells = {key: Stats() for key in results.tree.units}
-        forced: set[NodeKey] = set()
+        cells = {key: Stats(hidden=key in hidden) for key in results.tree.units}
         for key in keys:
             for node, stats in results.questions.get(key, {}).items():
                 _merge(cells[node], stats)
-                if stats.hidden:
-                    forced.add(node)
-        for node, stats in cells.items():
-            # The people behind a theme number at least its best-answered question.
-            stats.n = max(results.questions.get(k, {}).get(node, Stats()).n for k in keys)
-        _hide(results.tree, cells, results.threshold, forced)
         results.themes[theme] = cells
 
 
@@ -236,7 +228,7 @@ def previous_results(results: RoundResults) -> dict[str, RoundResults]:
         if earlier is None:
             continue
         if earlier.id not in by_round:
-            by_round[earlier.id] = round_results(earlier, results.variant, results.assisted)
+            by_round[earlier.id] = round_results(earlier, results.variant, results.group)
         if by_round[earlier.id] is not None:
             found[question.key] = by_round[earlier.id]
     for theme, key in first_of_theme.items():

@@ -5,6 +5,7 @@ counted as ``TEXT_VALUE`` (how many wrote something), never copied into the coun
 """
 
 from collections.abc import Iterable
+from datetime import date
 from functools import cache
 from typing import Protocol
 
@@ -24,6 +25,7 @@ KEY_COLUMNS = (
     "question_key",
     "value",
     "assisted",
+    "answered_week",
 )
 
 
@@ -79,15 +81,15 @@ class Countable(Protocol):
     answers: dict[str, str]
 
 
-def add_response(response: Countable) -> None:
-    """Count a response that was just completed or abandoned as partial (one statement)."""
+def add_response(response: Countable, week: date) -> None:
+    """Count a response that was just completed or abandoned as partial in ``week``."""
     if response.status not in (COMPLETE, PARTIAL):
         return
-    params, rows = count_params(response)
+    params, rows = count_params(response, week)
     driver_sql.execute(add_counts_sql(rows), params)
 
 
-def count_params(response: Countable) -> tuple[dict[str, object], int]:
+def count_params(response: Countable, week: date) -> tuple[dict[str, object], int]:
     """The parameters of ``add_counts_sql`` for a finished response, and its number of rows."""
     questionnaire = loader.get(response.questionnaire, response.questionnaire_version)
     texts = {q.key for q in questionnaire.questions if q.is_text} if questionnaire else set()
@@ -97,6 +99,7 @@ def count_params(response: Countable) -> tuple[dict[str, object], int]:
         "count_questionnaire": response.questionnaire,
         "count_questionnaire_version": response.questionnaire_version,
         "count_assisted": response.assisted or "",
+        "count_answered_week": week,
     }
     rows = [(RESPONSES_KEY, response.status)]
     rows += [(key, TEXT_VALUE if key in texts else v) for key, v in response.answers.items()]
@@ -140,17 +143,18 @@ def recount(round_ids: Iterable[int] | None = None) -> int:
         Response.questionnaire,
         Response.questionnaire_version,
     )
+    week = Response.answered_week
     value = _counted_value()
     answers = (
-        select(*common, Answer.question_key, value, assisted, func.count())
+        select(*common, Answer.question_key, value, assisted, week, func.count())
         .join(Answer, Answer.response_id == Response.id)
         .where(finished, in_rounds)
-        .group_by(*common, Answer.question_key, value, assisted)
+        .group_by(*common, Answer.question_key, value, assisted, week)
     )
     responses = (
-        select(*common, literal(RESPONSES_KEY), Response.status, assisted, func.count())
+        select(*common, literal(RESPONSES_KEY), Response.status, assisted, week, func.count())
         .where(finished, in_rounds)
-        .group_by(*common, Response.status, assisted)
+        .group_by(*common, Response.status, assisted, week)
     )
     for query in (answers, responses):
         db.session.execute(db.insert(ResultCount).from_select([*KEY_COLUMNS, "count"], query))

@@ -1,8 +1,9 @@
 """Kept-up-to-date answer counts (so result pages never scan the answers) and comment redactions."""
 
-from datetime import datetime
+import json
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -15,9 +16,10 @@ TEXT_VALUE = "_tekst"  # free text is counted, never stored as a value here
 class ResultCount(db.Model):
     """How many finished (complete or partial) responses gave ``value`` to ``question_key``.
 
-    One row per (round, tilbud, variant, version, question, value, assisted). ``assisted`` is the
-    answer to "Fik du hjælp til at svare?" or "" when unanswered (not NULL, so the row is unique
-    and ``INSERT ... ON CONFLICT`` can add to it).
+    One row per (round, tilbud, variant, version, question, value, assisted, week).
+    ``assisted`` is the answer to "Fik du hjælp til at svare?" or "" when unanswered (not NULL,
+    so the row is unique and ``INSERT ... ON CONFLICT`` can add to it). ``answered_week`` is the
+    week the response was finished in: a release counts the weeks up to its cutoff.
     """
 
     __table_args__ = (Index("ix_result_count_round_variant", "round_id", "questionnaire"),)
@@ -29,6 +31,7 @@ class ResultCount(db.Model):
     question_key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(40), primary_key=True)
     assisted: Mapped[str] = mapped_column(String(20), primary_key=True, default="")
+    answered_week: Mapped[date] = mapped_column(primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
 
 
@@ -40,3 +43,32 @@ class CommentRedaction(db.Model):
     )
     redacted_by: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     redacted_at: Mapped[datetime]
+
+
+class Release(db.Model):
+    """A frozen, audited publication of one questionnaire's results in a round.
+
+    Pages and exports show the newest release: the counts of the responses finished in the
+    weeks up to ``through_week``, with the cells ``hidden`` lists (unit kind, unit id, group)
+    hidden. Those counts never change afterwards: a response is always finished in the week it
+    carries, and a release only takes weeks that are over (the final one, at close, all).
+    """
+
+    __tablename__ = "result_release"
+    __table_args__ = (UniqueConstraint("round_id", "questionnaire", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), index=True)
+    questionnaire: Mapped[str] = mapped_column(String(40))
+    number: Mapped[int]
+    through_week: Mapped[date]  # the Monday of the last week included
+    final: Mapped[bool] = mapped_column(default=False)
+    published_on: Mapped[date]
+    threshold: Mapped[int]
+    respondents: Mapped[int]
+    hidden_json: Mapped[str] = mapped_column(Text, default="[]")
+
+    @property
+    def hidden(self) -> set[tuple[tuple[str, int], str]]:
+        """{((unit kind, unit id), group)} of the cells this release hides."""
+        return {((kind, unit_id), group) for kind, unit_id, group in json.loads(self.hidden_json)}

@@ -1,13 +1,16 @@
 """Turning URL arguments into a round, variant, unit and filters — or a clear refusal."""
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
 from ..rounds.models import Round
 from ..rounds.queries import round_by_slug
 from .aggregate import RoundResults, round_results
-from .presentation import ASSISTED_FILTERS, KINDS, visible_units
+from .linked import GROUPS
+from .presentation import KINDS, visible_units
+from .releases import ensure_release
 from .units import ORGANISATION, Unit
 
 VARIANT_LABELS = {
@@ -34,7 +37,7 @@ class Choice:
     units: list[Unit]
     unit: Unit
     theme: str | None
-    assisted: str | None
+    group: str | None  # the help group (``linked.GROUPS``), None for everyone
 
 
 def pick_round(slug: str, scope, permission: str) -> Round:
@@ -51,11 +54,11 @@ def pick(slug: str, variant: str, args, scope, permission: str) -> Choice:
     round_ = pick_round(slug, scope, permission)
     if round_.version_of(variant) is None:
         raise Refused(_l("Runden har ikke det spørgeskema. Vælg et andet."), 404)
-    assisted = args.get("hjaelp") or None
-    if assisted is not None and assisted not in ASSISTED_FILTERS:
+    group = args.get("hjaelp") or None
+    if group is not None and group not in GROUPS:
         raise Refused(_l("Det filter for hjælp til at svare findes ikke."))
-    codes = ASSISTED_FILTERS[assisted][1] if assisted else None
-    results = round_results(round_, variant, codes)
+    ensure_release(round_, variant, date.today())
+    results = round_results(round_, variant, group)
     units = visible_units(results, scope, permission)
     if not units:
         raise Refused(_l("Du har ikke adgang til resultater i denne runde."), 403)
@@ -63,7 +66,7 @@ def pick(slug: str, variant: str, args, scope, permission: str) -> Choice:
     theme = args.get("tema") or None
     if theme is not None and theme not in results.theme_keys():
         raise Refused(_l("Det tema findes ikke i spørgeskemaet."))
-    return Choice(round_, variant, results, units, unit, theme, assisted)
+    return Choice(round_, variant, results, units, unit, theme, group)
 
 
 def _unit(raw: str | None, results: RoundResults, units: list[Unit]) -> Unit:

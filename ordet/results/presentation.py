@@ -13,15 +13,6 @@ SUPPRESSED_SHORT = _l("For få svar")
 # A change under half a percentage point is shown as unchanged.
 STEADY = 0.005
 
-ASSISTED_FILTERS: dict[str, tuple[object, tuple[str, ...]]] = {
-    "alene": (_l("Svarede alene"), ("nej",)),
-    "hjaelp": (_l("Fik hjælp (alle)"), ("medarbejder", "paaroerende", "anden")),
-    "medarbejder": (_l("Fik hjælp af en medarbejder"), ("medarbejder",)),
-    "paaroerende": (_l("Fik hjælp af en pårørende"), ("paaroerende",)),
-    "anden": (_l("Fik hjælp af en anden"), ("anden",)),
-    "ubesvaret": (_l("Svarede ikke på spørgsmålet om hjælp"), ("",)),
-}
-
 
 @dataclass
 class Cell:

@@ -1,15 +1,14 @@
-"""Reads for the results pages: rounds a user may see, participation, comments."""
+"""Reads for the results pages: rounds a user may see, and the live participation."""
 
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import func, literal, select
+from sqlalchemy import func, select
 
-from ..answering.models import COMPLETE, PARTIAL, Answer, Response
+from ..answering.models import COMPLETE, PARTIAL
 from ..extensions import db
-from ..questionnaires import loader
 from ..rounds.models import Round, RoundTilbud
-from .models import RESPONSES_KEY, CommentRedaction, ResultCount
+from .models import RESPONSES_KEY, ResultCount
 
 
 def visible_rounds(organisation_ids: Iterable[int]) -> list[Round]:
@@ -50,41 +49,6 @@ def borgere_served(round_id: int, tilbud_select) -> dict[int, int | None]:
         )
     )
     return {tilbud_id: served for tilbud_id, served in rows}
-
-
-def comments(
-    round_id: int,
-    variant: str,
-    tilbud_ids: Iterable[int],
-    limit: int = 500,
-    assisted: tuple[str, ...] | None = None,
-) -> list[tuple[Answer, Response, bool]]:
-    """Free-text answers, newest first: (answer, response, redacted)."""
-    text_keys = {
-        q.key
-        for (key, _v), questionnaire in loader.all_versions().items()
-        if key == variant
-        for q in questionnaire.questions
-        if q.is_text
-    }
-    helped = func.coalesce(Response.assisted, "")
-    in_filter = helped.in_(assisted) if assisted is not None else literal(True)
-    rows = db.session.execute(
-        select(Answer, Response, CommentRedaction.answer_id)
-        .join(Response, Response.id == Answer.response_id)
-        .outerjoin(CommentRedaction, CommentRedaction.answer_id == Answer.id)
-        .where(
-            Response.round_id == round_id,
-            Response.questionnaire == variant,
-            Response.status.in_((COMPLETE, PARTIAL)),
-            Response.tilbud_id.in_(list(tilbud_ids)),
-            Answer.question_key.in_(sorted(text_keys)),
-            in_filter,
-        )
-        .order_by(Response.answered_on.desc(), Answer.id.desc())
-        .limit(limit)
-    )
-    return [(answer, response, redacted is not None) for answer, response, redacted in rows]
 
 
 def overview_rows(round_: Round, visible, scope, permission: str) -> list[dict]:

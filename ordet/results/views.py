@@ -1,6 +1,6 @@
 """Staff results pages under /staff/resultater. Thin: pick, compute, render."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -9,9 +9,16 @@ from ..auth.access import current_scope, requires
 from ..auth.permissions import COMMENTS_READ, EXPORT_RAW, EXPORT_RESULTS, RESULTS_READ
 from ..extensions import db
 from . import queries
-from .comments import RedactionRefused, redact, shown_tilbud
+from .comments import (
+    RedactionRefused,
+    comment_groups,
+    find_comment,
+    redact,
+    released_comments,
+)
+from .linked import GROUPS
 from .pick import VARIANT_LABELS, Refused, pick, pick_round
-from .presentation import ASSISTED_FILTERS, scope_tilbud_ids, unit_param, unit_view
+from .presentation import scope_tilbud_ids, unit_param, unit_view
 
 bp = Blueprint("results", __name__, url_prefix="/staff/resultater")
 
@@ -48,12 +55,13 @@ def overview(slug: str):
 def unit(slug: str, variant: str):
     choice = pick(slug, variant, request.args, current_scope(), RESULTS_READ)
     view = unit_view(choice.results, choice.unit, choice.units, choice.theme)
+    db.session.commit()  # a release ``pick`` published
     return render_template(
         "results/unit.html",
         choice=choice,
         view=view,
         variants=VARIANT_LABELS,
-        assisted_filters=ASSISTED_FILTERS,
+        groups=GROUPS,
         unit_param=unit_param,
         may_comment=current_scope().can(COMMENTS_READ),
         may_export=current_scope().can(EXPORT_RESULTS),
@@ -66,8 +74,7 @@ def unit(slug: str, variant: str):
 def comments(slug: str, variant: str):
     choice = pick(slug, variant, request.args, current_scope(), COMMENTS_READ)
     visible = set(scope_tilbud_ids(current_scope(), COMMENTS_READ))
-    tilbud_ids = shown_tilbud(choice.results, choice.unit, visible)
-    rows = queries.comments(choice.round.id, variant, tilbud_ids, assisted=choice.results.assisted)
+    rows = released_comments(choice.results, comment_groups(choice.results, choice.unit, visible))
     record_event(
         current_user.id,
         "comments.read",
@@ -75,30 +82,30 @@ def comments(slug: str, variant: str):
         {"variant": variant, "unit": unit_param(choice.unit), "shown": len(rows)},
     )
     db.session.commit()
-    names = {u.id: u.name for u in choice.results.tree.units.values() if u.kind == "tilbud"}
     return render_template(
         "results/comments.html",
         choice=choice,
         rows=rows,
-        names=names,
         unit_param=unit_param,
         variants=VARIANT_LABELS,
         below=choice.results.responses.get(choice.unit.key),
     )
 
 
-@bp.post("/kommentarer/<int:answer_id>/rediger")
+@bp.post("/<slug>/<variant>/kommentarer/<ref>/rediger")
 @requires(COMMENTS_READ)
-def redact_comment(answer_id: int):
+def redact_comment(slug: str, variant: str, ref: str):
+    choice = pick(slug, variant, request.form, current_scope(), COMMENTS_READ)
     visible = set(scope_tilbud_ids(current_scope(), COMMENTS_READ))
+    groups = comment_groups(choice.results, choice.unit, visible)
+    answer_id = find_comment(choice.results, groups, ref)
     try:
-        redact(answer_id, request.form.get("text", ""), current_user.id, visible)
+        if answer_id is None:
+            raise RedactionRefused(_("Kommentaren findes ikke."))
+        redact(answer_id, request.form.get("text", ""), current_user.id)
     except RedactionRefused as error:
         db.session.rollback()
         raise Refused(error.args[0], 404) from None
     db.session.commit()
     flash(_("Kommentaren er redigeret. Den oprindelige tekst er slettet."))
-    target = request.form.get("next", "")
-    if not target.startswith("/staff/") or "//" in target or "\\" in target:
-        abort(400)
-    return redirect(target)
+    return redirect(url_for(".comments", slug=slug, variant=variant, enhed=unit_param(choice.unit)))

@@ -1,0 +1,69 @@
+"""Flask commands for releases: publish the due ones, and audit what was published."""
+
+import sys
+from datetime import date
+
+import click
+
+from ..extensions import db
+from ..weeks import week_label
+from .linked import GROUPS
+
+
+@click.command("publish-results")
+def publish_results() -> None:
+    """Publish every release that is due today (run daily, e.g. from cron)."""
+    from .releases import publish_due
+
+    published = publish_due(date.today())
+    db.session.commit()
+    for release in published:
+        click.echo(
+            f"{release.round_id}/{release.questionnaire}: udgivelse {release.number} "
+            f"til og med {week_label(release.through_week)}"
+            + (" (endelig)" if release.final else "")
+        )
+    click.echo(f"{len(published)} udgivelser.")
+
+
+@click.command("audit-disclosure")
+@click.option("--round", "slug", required=True, help="The round's slug (see list-rounds).")
+@click.option("--as", "email", default=None, help="Audit what this user can reach.")
+def audit_disclosure(slug: str, email: str | None) -> None:
+    """Play the attacker over every release of a round; exit 1 on a disclosed group."""
+    from ..auth.models import User
+    from ..auth.scope import Scope
+    from ..rounds.queries import round_by_slug
+    from .attack import audit_round, organisation_scopes
+
+    round_ = round_by_slug(slug)
+    if round_ is None:
+        raise click.ClickException(f"Runden findes ikke: {slug} (se flask --app ordet list-rounds)")
+    if email:
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        if user is None:
+            raise click.ClickException(f"Ingen bruger med e-mail {email}")
+        scopes, who = [Scope.of(user)], email
+    else:
+        scopes = organisation_scopes(round_.organisation_id)
+        who = f"alle {len(scopes)} brugere i organisationen tilsammen"
+    click.echo(f"Runde {round_.slug}, set af {who}; grupper: alle, {', '.join(GROUPS)}.")
+    audits = audit_round(round_, scopes)
+    failed = False
+    for result in audits:
+        report = result.report
+        click.echo(
+            f"  {result.variant}: {result.releases} udgivelser (til og med "
+            f"{week_label(result.last_week)}), {report.shown} viste celler, "
+            f"{report.unknowns} ukendte i {report.components} komponenter, "
+            f"{report.determined} eksakt bestemte, {report.programs} lineære programmer"
+        )
+        for finding in report.findings:
+            failed = True
+            click.echo(f"    AFSLØRET: {finding.explain(result.table)}")
+    if not audits:
+        click.echo("  Ingen udgivelser endnu: intet er vist.")
+    if failed:
+        click.echo("Revisionen fandt grupper under grænsen, der kan udledes.", err=True)
+        sys.exit(1)
+    click.echo("Ingen gruppe under grænsen kan udledes eller afgrænses under grænsen.")
