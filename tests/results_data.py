@@ -8,6 +8,8 @@ from ordet.answering import services
 from ordet.answering.models import DRAFT, Answer, Response
 from ordet.extensions import db
 from ordet.questionnaires import loader
+from ordet.results.releases import publish
+from ordet.weeks import week_of
 
 COMMENTS = ['=HYPERLINK("http://x","klik")', "@SUM(1)", "+45 12 34", "-ok", "Fint sted", "Tak"]
 
@@ -48,7 +50,7 @@ def make_response(
         language="da",
         assisted=answers.get("hjaelp"),
         status=DRAFT,
-        answered_on=when or round_.opens_on,
+        answered_week=week_of(when or round_.opens_on),
     )
     response.answers = [Answer(question_key=k, value=v) for k, v in answers.items()]
     db.session.add(response)
@@ -56,7 +58,7 @@ def make_response(
     if status == "complete":
         services.submit(services.draft_by_id(response.id), when or round_.opens_on)
     elif status == "partial":
-        services.abandon(services.draft_by_id(response.id))
+        services.abandon(services.draft_by_id(response.id), when or round_.opens_on)
     db.session.expire(response)  # closed with Core: the ORM reloads status and answers
     return response
 
@@ -98,4 +100,13 @@ def generate(round_, tilbud_sizes: dict, seed=1, variant="borger", versions=(1,)
                 )
             when = round_.opens_on + timedelta(days=rng.randint(0, 5))
             made.append(make_response(round_, tilbud, answers, status, variant, version, when))
+    return made
+
+
+def release_all(round_, on: date | None = None) -> list:
+    """Publish each questionnaire's release of ``round_`` as on ``on`` (default: the day after
+    it closes, so the final release, holding every finished response)."""
+    day = on or round_.closes_on + timedelta(days=1)
+    made = [publish(round_, q.variant, day) for q in round_.questionnaires]
+    db.session.flush()
     return made

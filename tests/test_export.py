@@ -3,6 +3,7 @@
 import os
 import shutil
 import subprocess
+from collections import Counter
 from datetime import date
 
 import openpyxl
@@ -124,9 +125,8 @@ def test_comments_are_plain_text_never_formulas_and_audited(world, runner, tmp_p
     texts = [r[headers.index("Kommentar")] for r in rows]
     for text in INJECTIONS:
         assert text in texts
-    raw_headers, raw_rows = rows_of(wb["Rådata Borgere"])
-    raw_texts = {r[raw_headers.index("andet")] for r in raw_rows}
-    assert set(INJECTIONS) <= raw_texts  # exactly as written, no quote added
+    raw_headers, _raw_rows = rows_of(wb["Rådata Borgere"])
+    assert "andet" not in raw_headers  # free text only in the comments sheet
     for ws in wb:
         for row in ws.iter_rows():
             for cell in row:
@@ -158,19 +158,30 @@ def test_scope_bounds_the_workbook(world, runner, tmp_path):
     assert result.exit_code != 0 and not (tmp_path / "x.xlsx").exists()
 
 
-def test_raw_data_leaves_small_groups_out(world, runner, tmp_path):
+def test_raw_data_is_k_anonymous_and_counts_what_the_tables_publish(world, runner, tmp_path):
+    """ANONYMITY.md case 11: k >= 5; no time, comments or help answer; shuffled; per-unit
+    counts equal the published n."""
     org, areas, (big, small, other), now, analyst, lead = world
     wb, _out = export(runner, tmp_path, "--scope", "a@x.dk", "--raw")
     headers, rows = rows_of(wb["Rådata Borgere"])
-    # The small tilbud (3) is out, and so is its only sibling: the results hide it too
-    # (complementary suppression), or its rows could be subtracted from Område A's counts.
+    assert headers[:3] == ("Nr.", "Specialområde", "Tilbud")
+    for absent in ("Dato", "Uge", "Kanal", "Sprog", "Status", "hjaelp", "hjaelp_hvordan", "andet"):
+        assert absent not in headers
     results = round_results(now, "borger")
-    shown = {
-        u.name
-        for u in results.tree.units.values()
-        if u.kind == "tilbud" and not results.responses[u.key].hidden
-    }
-    assert {r[2] for r in rows} == shown == {"Andet tilbud"}
+    groups = Counter((r[1] or "", r[2] or "") for r in rows)
+    assert min(groups.values()) >= 5  # k-anonymity over everything a row says of its unit
+    for (_area, tilbud_name), n in groups.items():
+        if tilbud_name:  # a shown tilbud: exactly its published number of respondents
+            unit = next(u for u in results.tree.units.values() if u.name == tilbud_name)
+            assert not results.responses[unit.key].hidden
+            assert n == results.responses[unit.key].n
+    assert "Lille tilbud" not in {r[2] for r in rows}  # 3 respondents: never named
+    assert len(rows) == results.responses[results.tree.root.key].n
+    # Numbered 1..n in a new random order each time.
+    assert sorted(r[0] for r in rows) == list(range(1, len(rows) + 1))
+    wb2, _out2 = export(runner, tmp_path, "--scope", "a@x.dk", "--raw")
+    _h, again = rows_of(wb2["Rådata Borgere"])
+    assert [r[3:] for r in rows] != [r[3:] for r in again]
     assert "Forklaring" in wb.sheetnames
 
 

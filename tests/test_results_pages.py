@@ -123,13 +123,22 @@ def test_signed_out_and_without_permission(client, world):
     assert client.get("/staff/resultater/r25/borger/kommentarer").status_code == 403
 
 
-def test_comments_newest_first_never_below_threshold_and_audited(client, world):
+def test_comments_never_name_a_small_group_and_are_audited(client, world):
     org, areas, (big, small, other), round_, users = world
     login(client, users["analyst"])
     page = client.get("/staff/resultater/r25/borger/kommentarer")
     assert page.status_code == 200
     assert "Kommentar 11" in page.text
-    assert "Hemmelig lille" not in page.text  # a tilbud of 3 responses
+    # The tilbud of 3 is hidden, and so (by the rules) is everything below the organisation:
+    # its comments stand under the organisation, among all 24 respondents, never its own name.
+    names = re.findall(r"</blockquote>\s*<p class=\"hint\">([^<·]+)", page.text)
+    assert set(n.strip() for n in names) == {org.name}
+    assert "Lille tilbud" not in page.text
+    assert re.search(r"\d{2}\.\d{2}\.\d{4}", text(page.text)) is None  # no dates
+    small_page = client.get(
+        "/staff/resultater/r25/borger/kommentarer", query_string={"enhed": f"tilbud:{small.slug}"}
+    )
+    assert "Hemmelig lille" not in small_page.text
     assert "=HYPERLINK" in page.text.replace("&#34;", '"')
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "comments.read"))
     assert event is not None and event.user_id == users["analyst"].id
@@ -139,24 +148,21 @@ def test_redacting_replaces_the_text_and_drops_the_original(client, world):
     org, areas, (big, small, other), round_, users = world
     login(client, users["analyst"])
     page = client.get("/staff/resultater/r25/borger/kommentarer")
-    answer_id = int(re.search(r"/kommentarer/(\d+)/rediger", page.text).group(1))
+    ref = re.search(r"/kommentarer/([0-9a-f]+)/rediger", page.text).group(1)
     done = client.post(
-        f"/staff/resultater/kommentarer/{answer_id}/rediger",
-        data={
-            "text": "",
-            "next": "/staff/resultater/r25/borger/kommentarer",
-            "csrf_token": csrf_from(page.text),
-        },
+        f"/staff/resultater/r25/borger/kommentarer/{ref}/rediger",
+        data={"text": "", "enhed": "organisation", "csrf_token": csrf_from(page.text)},
     )
     assert done.status_code == 302
     again = client.get("/staff/resultater/r25/borger/kommentarer")
     assert "[Fjernet, fordi teksten kunne identificere en person]" in again.text
-    assert db.session.get(CommentRedaction, answer_id) is not None
-    missing = client.post(
-        "/staff/resultater/kommentarer/999999/rediger",
-        data={"text": "x", "next": "/staff/", "csrf_token": csrf_from(page.text)},
-    )
-    assert missing.status_code == 404
+    assert db.session.scalar(db.select(db.func.count()).select_from(CommentRedaction)) == 1
+    for bad_ref in ("999999", "0" * 24, ref[::-1]):
+        missing = client.post(
+            f"/staff/resultater/r25/borger/kommentarer/{bad_ref}/rediger",
+            data={"text": "x", "enhed": "organisation", "csrf_token": csrf_from(page.text)},
+        )
+        assert missing.status_code == 404
 
 
 def test_page_and_export_hide_the_same_cells(client, world, runner, tmp_path):

@@ -98,6 +98,15 @@ def export_raw_csv(
     return round_, written
 
 
+def export_raw_legend(slug: str, scope: Scope, path: Path) -> Round:
+    """The raw data's legend: codes, columns, and which release the rows are."""
+    if not scope.can(EXPORT_RAW):
+        raise Refused(_l("Du har ikke adgang til rådata."), 403)
+    round_ = pick_round(slug, scope, EXPORT_RAW)
+    write_legend_csv(path, results_of(round_, scope, EXPORT_RAW, with_views=False), round_)
+    return round_
+
+
 def results_of(round_: Round, scope: Scope, permission: str, with_views: bool) -> list:
     """[(results, unit views or None)] per questionnaire of the round, each computed once, as
     its newest release shows them (a due release is published first)."""

@@ -8,13 +8,11 @@ from flask import Blueprint, Response, request
 from flask_login import current_user
 
 from ..auth.access import current_scope, requires
-from ..auth.permissions import COMMENTS_READ, EXPORT_RAW, EXPORT_RESULTS
+from ..auth.permissions import EXPORT_RAW, EXPORT_RESULTS
 from ..extensions import db
-from ..results.aggregate import questionnaire_of
-from ..results.pick import Refused, pick_round
+from ..results.pick import Refused
 from ..results.views import refused
-from .rawcsv import write_legend_csv
-from .service import export_raw_csv, export_round
+from .service import export_raw_csv, export_raw_legend, export_round
 
 bp = Blueprint("export", __name__, url_prefix="/staff/eksport")
 bp.register_error_handler(Refused, refused)
@@ -87,9 +85,11 @@ def raw_csv(slug: str):
 @requires(EXPORT_RAW)
 def raw_legend(slug: str):
     """What the raw data's codes and columns mean (no responses in it)."""
-    scope = current_scope()
-    round_ = pick_round(slug, scope, EXPORT_RAW)
-    questionnaires = [questionnaire_of(round_, q.variant) for q in round_.questionnaires]
     path = _temp(".csv")
-    write_legend_csv(path, [q for q in questionnaires if q], scope.can(COMMENTS_READ))
+    try:
+        round_ = export_raw_legend(slug, current_scope(), path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    db.session.commit()  # a release published on the way
     return _send(path, CSV, f"{round_.slug}-raadata-forklaring.csv")

@@ -17,7 +17,7 @@ from ..org.models import Organisation
 from ..questionnaires import get as get_questionnaire
 from ..questionnaires.model import Question, Questionnaire
 from ..rounds.models import Round, RoundQuestionnaire
-from .linked import ALL, group_column
+from .linked import ALL, RESPONDENTS, group_column
 from .models import RESPONSES_KEY, Release, ResultCount
 from .releases import latest
 from .units import OrgTree, org_tree
@@ -160,7 +160,11 @@ def round_results(
     results.release = release
     if release is None:
         return results
-    hidden = {unit for unit, g in release.hidden if g == (group or ALL)}
+    pattern = {
+        part: {unit for unit, g in cells if g == (group or ALL)}
+        for part, cells in release.hidden.items()
+    }
+    part_of = {q.key: q.theme for q in questionnaire.questions if q.has_scale}
     by_question: dict[str, dict[NodeKey, Stats]] = defaultdict(dict)
     options: dict[tuple[str, str], OptionInfo] = {}
     for tilbud_id, key, value, n in load_counts(round_.id, variant, release.through_week, group):
@@ -172,23 +176,24 @@ def round_results(
         _add(by_question[key].setdefault(node, Stats()), options[key, value], value, n)
     for key in {RESPONSES_KEY, *by_question}:
         cells = _roll_up(tree, by_question.get(key, {}))
-        for node in hidden:
+        for node in pattern.get(part_of.get(key, RESPONDENTS), ()):
             if node in cells:
                 cells[node].hidden = True
         if key == RESPONSES_KEY:
             results.responses = cells
         else:
             results.questions[key] = cells
-    _themes(results, hidden)
+    _themes(results, pattern)
     return results
 
 
-def _themes(results: RoundResults, hidden: set[NodeKey]) -> None:
+def _themes(results: RoundResults, pattern: dict[str, set[NodeKey]]) -> None:
     """A theme sums its scale questions, in the same cells: hidden where they are."""
     by_theme: dict[str, list[str]] = defaultdict(list)
     for question in results.scale_questions():
         by_theme[question.theme].append(question.key)
     for theme, keys in by_theme.items():
+        hidden = pattern.get(theme, set())
         cells = {key: Stats(hidden=key in hidden) for key in results.tree.units}
         for key in keys:
             for node, stats in results.questions.get(key, {}).items():

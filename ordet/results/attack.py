@@ -23,7 +23,7 @@ from ..org.models import Organisation
 from ..questionnaires import get as get_questionnaire
 from ..rounds.models import Round
 from .aggregate import round_results
-from .linked import cell, round_table
+from .linked import cell, parts, round_table
 from .presentation import visible_units
 from .releases import CELL_GROUPS, releases_of
 
@@ -33,6 +33,7 @@ PERMISSIONS = (RESULTS_READ, EXPORT_RESULTS, EXPORT_RAW)
 @dataclass
 class VariantAudit:
     variant: str
+    part: str  # the pattern: respondents, or a theme
     releases: int
     last_week: object
     report: Report
@@ -65,20 +66,16 @@ def audit_round(round_: Round, scopes: list[Scope]) -> list[VariantAudit]:
         }
         weeks = [r.through_week for r in releases]
         k = len(weeks)
-        table = round_table(
-            round_.id,
-            variant,
-            get_questionnaire(variant, round_.version_of(variant)),
-            results.tree,
-            weeks,
-        )
-        shown = {
-            cell(unit, group, j, k)
-            for j, release in enumerate(releases, start=1)
-            for unit in units
-            for group in CELL_GROUPS
-            if (unit, group) not in release.hidden
-        }
-        report = audit(table, shown, threshold)
-        audits.append(VariantAudit(variant, k, weeks[-1], report, table))
+        questionnaire = get_questionnaire(variant, round_.version_of(variant))
+        for part, questions in parts(questionnaire).items():
+            table = round_table(round_.id, variant, questionnaire, results.tree, weeks, questions)
+            shown = {
+                cell(unit, group, j, k)
+                for j, release in enumerate(releases, start=1)
+                for unit in units
+                for group in CELL_GROUPS
+                if (unit, group) not in release.hidden.get(part, set())
+            }
+            report = audit(table, shown, threshold)
+            audits.append(VariantAudit(variant, part, k, weeks[-1], report, table))
     return audits

@@ -53,7 +53,7 @@ def audit_disclosure(slug: str, email: str | None) -> None:
     for result in audits:
         report = result.report
         click.echo(
-            f"  {result.variant}: {result.releases} udgivelser (til og med "
+            f"  {result.variant}/{result.part}: {result.releases} udgivelser (til og med "
             f"{week_label(result.last_week)}), {report.shown} viste celler, "
             f"{report.unknowns} ukendte i {report.components} komponenter, "
             f"{report.determined} eksakt bestemte, {report.programs} lineære programmer"

@@ -63,9 +63,16 @@ def time_dimension(releases: int) -> Dimension:
     return Dimension("udgivelse", f"S{releases}", children, labels)
 
 
-def measures(questionnaire: Questionnaire) -> list[str]:
-    """Respondents, then the answers on the scale of each scale question: each is a group."""
-    return [RESPONDENTS, *(q.key for q in questionnaire.questions if q.has_scale)]
+def parts(questionnaire: Questionnaire) -> dict[str, list[str]]:
+    """The patterns of a release: one for the respondents (their number, the comments and the
+    raw rows), one per theme for its scale questions and the theme row (a theme sums its
+    questions, which links them: ``shared/ANONYMITY.md`` §3). Patterns share no published
+    number, so each is a table of its own."""
+    found: dict[str, list[str]] = {RESPONDENTS: []}
+    for question in questionnaire.questions:
+        if question.has_scale:
+            found.setdefault(question.theme, []).append(question.key)
+    return found
 
 
 def cell(unit: tuple[str, int], group: str, release: int, releases: int) -> Cell:
@@ -79,14 +86,17 @@ def round_table(
     questionnaire: Questionnaire,
     tree: OrgTree,
     weeks: list[date],
+    questions: list[str],
 ) -> LinkedTable:
-    """The table of releases through ``weeks`` (each release's last week, in order)."""
-    names = measures(questionnaire)
+    """The table of releases through ``weeks`` (each release's last week, in order). Its
+    measures: respondents, and the answers on the scale of each of ``questions`` (each is a
+    group of people the threshold protects)."""
+    names = [RESPONDENTS, *questions]
     position = {key: i for i, key in enumerate(names)}
     scale = {
         q.key: {o.code for o in q.options if not o.special}
         for q in questionnaire.questions
-        if q.has_scale
+        if q.key in questions
     }
     group = group_column()
     rows = db.session.execute(
@@ -102,6 +112,7 @@ def round_table(
             ResultCount.round_id == round_id,
             ResultCount.questionnaire == variant,
             ResultCount.answered_week <= weeks[-1],
+            ResultCount.question_key.in_([RESPONSES_KEY, *questions]),
         )
         .group_by(
             ResultCount.tilbud_id,

@@ -49,9 +49,10 @@ class Release(db.Model):
     """A frozen, audited publication of one questionnaire's results in a round.
 
     Pages and exports show the newest release: the counts of the responses finished in the
-    weeks up to ``through_week``, with the cells ``hidden`` lists (unit kind, unit id, group)
-    hidden. Those counts never change afterwards: a response is always finished in the week it
-    carries, and a release only takes weeks that are over (the final one, at close, all).
+    weeks up to ``through_week``, with the cells ``hidden`` lists (per pattern: the
+    respondents, and each theme) hidden. Those counts never change afterwards: a response is
+    always finished in the week it carries, and a release only takes weeks that are over (the
+    final one, at close, all).
     """
 
     __tablename__ = "result_release"
@@ -69,6 +70,9 @@ class Release(db.Model):
     hidden_json: Mapped[str] = mapped_column(Text, default="[]")
 
     @property
-    def hidden(self) -> set[tuple[tuple[str, int], str]]:
-        """{((unit kind, unit id), group)} of the cells this release hides."""
-        return {((kind, unit_id), group) for kind, unit_id, group in json.loads(self.hidden_json)}
+    def hidden(self) -> dict[str, set[tuple[tuple[str, int], str]]]:
+        """{pattern: {((unit kind, unit id), group)}} of the cells this release hides."""
+        found: dict[str, set[tuple[tuple[str, int], str]]] = {}
+        for part, kind, unit_id, group in json.loads(self.hidden_json):
+            found.setdefault(part, set()).add(((kind, unit_id), group))
+        return found

@@ -29,7 +29,7 @@ from ..org.models import Organisation
 from ..questionnaires import get as get_questionnaire
 from ..rounds.models import CLOSED, PLANNED, Round
 from ..weeks import week_of
-from .linked import ALL, GROUPS, cell, round_table
+from .linked import ALL, GROUPS, cell, parts, round_table
 from .models import RESPONSES_KEY, Release, ResultCount
 from .units import org_tree
 
@@ -101,14 +101,44 @@ def publish(round_: Round, variant: str, today: date) -> Release | None:
     earlier = releases_of(round_.id, variant)
     tree = org_tree(round_.organisation_id)
     weeks = [r.through_week for r in earlier] + [through]
-    k = len(weeks)
-    table = round_table(round_.id, variant, questionnaire, tree, weeks)
+    hidden: dict[str, set] = {}
+    respondents = 0
+    for part, questions in parts(questionnaire).items():
+        table = round_table(round_.id, variant, questionnaire, tree, weeks, questions)
+        found = protect_part(table, tree, threshold, [r.hidden.get(part, set()) for r in earlier])
+        if found is None:
+            log.error("%s/%s: no release, the %s pattern failed", round_.slug, variant, part)
+            return None
+        hidden[part] = found
+        respondents = table.n(cell(tree.root.key, ALL, len(weeks), len(weeks)))
+    release = Release(
+        round_id=round_.id,
+        questionnaire=variant,
+        number=len(weeks),
+        through_week=through,
+        final=final,
+        published_on=today,
+        threshold=threshold,
+        respondents=respondents,
+        hidden_json=json.dumps(
+            sorted([part, c[0][0], c[0][1], c[1]] for part, cells in hidden.items() for c in cells)
+        ),
+    )
+    db.session.add(release)
+    db.session.flush()
+    return release
+
+
+def protect_part(table, tree, threshold: int, earlier: list[set]) -> set | None:
+    """The hidden (unit, group) of the new release in one pattern, given the earlier releases'
+    hidden cells of that pattern; None if no pattern passes the audit."""
+    k = len(earlier) + 1
     known = {
         cell(unit, group, j, k)
-        for j, release in enumerate(earlier, start=1)
+        for j, hidden in enumerate(earlier, start=1)
         for unit in tree.units
         for group in CELL_GROUPS
-        if (unit, group) not in release.hidden
+        if (unit, group) not in hidden
     }
     candidates = {cell(unit, group, k, k) for unit in tree.units for group in CELL_GROUPS}
     changed_little = {
@@ -120,26 +150,10 @@ def publish(round_: Round, variant: str, today: date) -> Release | None:
             for now, then in zip(table.values[c], table.values[before], strict=True)
         )
     }
-    hidden, report = protect(
+    found, report = protect(
         table, threshold, candidates, known, changed_little, fallback=lambda c: c[1] != ALL
     )
-    if not report.passed:
-        log.error("%s/%s: no release, %d findings", round_.slug, variant, len(report.findings))
-        return None
-    release = Release(
-        round_id=round_.id,
-        questionnaire=variant,
-        number=k,
-        through_week=through,
-        final=final,
-        published_on=today,
-        threshold=threshold,
-        respondents=table.n(cell(tree.root.key, ALL, k, k)),
-        hidden_json=json.dumps(sorted([c[0][0], c[0][1], c[1]] for c in hidden)),
-    )
-    db.session.add(release)
-    db.session.flush()
-    return release
+    return {(c[0], c[1]) for c in found} if report.passed else None
 
 
 def ensure_release(round_: Round, variant: str, today: date) -> Release | None:
