@@ -70,7 +70,7 @@ def list_rounds() -> None:
 
 @click.command("close-drafts")
 def close_drafts() -> None:
-    """Close drafts left before today (a tablet switched off mid-way) as partial."""
+    """Close drafts left before this week (a tablet switched off mid-way) as partial."""
     from .answering.services import close_stale_drafts
 
     closed = close_stale_drafts(date.today())

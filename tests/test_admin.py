@@ -9,6 +9,7 @@ from ordet.extensions import db
 from ordet.kiosk.models import Device
 from ordet.org.models import Tilbud
 from ordet.rounds.models import Round
+from ordet.weeks import week_of
 
 from .factories import enrol, make_organisation, make_round, make_specialomraade, make_tilbud
 from .staff_helpers import login, make_user, post_form, token_in
@@ -325,7 +326,7 @@ def test_live_overview_counts_and_highlights_tilbud_without_answers(app, client)
                 channel="kiosk",
                 language="da",
                 status=status,
-                answered_on=date.today(),
+                answered_week=week_of(date.today()),
             )
         )
     db.session.commit()

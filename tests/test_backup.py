@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from ordet import create_app
 from ordet.answering.models import Answer, Response
 from ordet.extensions import db
+from ordet.weeks import week_of
 
 from .conftest import config_for
 from .factories import make_round, make_tilbud
@@ -60,7 +61,7 @@ def test_pg_dump_backup_restores_into_an_empty_database(postgres_url, tmp_path):
             channel="kiosk",
             language="da",
             status="complete",
-            answered_on=round_.opens_on,
+            answered_week=week_of(round_.opens_on),
         )
         response.answers = [
             Answer(question_key="glad", value="ja"),

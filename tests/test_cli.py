@@ -78,10 +78,10 @@ def test_close_drafts_keeps_answered_drafts_as_partial(runner, app):
     unit = make_tilbud()
     round_ = make_round([unit])
     borger = latest("borger")
-    yesterday = date.today() - timedelta(days=1)
-    answered = services.start(round_, unit, borger, "kiosk", "da", "key-1", yesterday)
-    services.record(answered, borger, "tryg", "ja", yesterday)
-    services.start(round_, unit, borger, "kiosk", "da", "key-2", yesterday)
+    last_week = date.today() - timedelta(days=7)  # drafts carry weeks: closed after their week
+    answered = services.start(round_, unit, borger, "kiosk", "da", "key-1", last_week)
+    services.record(answered, borger, "tryg", "ja", last_week)
+    services.start(round_, unit, borger, "kiosk", "da", "key-2", last_week)
     services.start(round_, unit, borger, "kiosk", "da", "key-3", date.today())
     db.session.commit()
     result = runner.invoke(args=["close-drafts"])
@@ -106,10 +106,10 @@ def test_close_drafts_leaves_link_drafts_open_while_their_round_is(runner, app):
         closes_on=date.today() - timedelta(days=1),
     )
     form = latest("paaroerende")
-    yesterday = date.today() - timedelta(days=2)
+    last_week = date.today() - timedelta(days=7)
     for round_, key in ((open_round, "open"), (closed_round, "closed")):
-        draft = services.start(round_, unit, form, "link", "da", key, yesterday)
-        services.record(draft, form, "samlet", "tilfreds", yesterday)
+        draft = services.start(round_, unit, form, "link", "da", key, last_week)
+        services.record(draft, form, "samlet", "tilfreds", last_week)
     db.session.commit()
     assert "Closed 1 drafts" in runner.invoke(args=["close-drafts"]).output
     by_round = dict(db.session.execute(db.select(Response.round_id, Response.status)).all())

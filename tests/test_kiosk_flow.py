@@ -13,6 +13,7 @@ from ordet.kiosk.models import Device
 from ordet.kiosk.services import revoke
 from ordet.results.counts import recount
 from ordet.results.models import RESPONSES_KEY, TEXT_VALUE, ResultCount
+from ordet.weeks import week_of
 
 from . import kiosk_helpers as kiosk
 from .factories import csrf_from, enrol, make_round, make_tilbud
@@ -79,7 +80,8 @@ def test_a_whole_questionnaire_is_stored_as_one_complete_response(tablet, tilbud
     assert stored.status == "complete"
     assert stored.language == language
     assert stored.assisted == "medarbejder"
-    assert stored.answered_on == date.today()
+    assert stored.answered_week == week_of(date.today())  # the week, never the day
+    assert stored.answered_week.weekday() == 0
     assert stored.tilbud_id == tilbud.id
     assert stored.draft_key_hash is None
     assert {a.question_key: a.value for a in stored.answers} == given
@@ -100,7 +102,7 @@ def test_responses_sent_from_a_tablet_are_counted_as_a_recount_counts_them(table
     recount()
     rebuilt = sorted(tuple(row) for row in db.session.execute(db.select(ResultCount.__table__)))
     assert rebuilt == kept
-    by_key = {(row[4], row[5], row[6]): row[7] for row in kept}
+    by_key = {(row[4], row[5], row[6]): row[8] for row in kept}  # row[7]: the week
     assert by_key[(RESPONSES_KEY, "complete", "medarbejder")] == 1
     assert by_key[(RESPONSES_KEY, "complete", "nej")] == 1
     assert by_key[("andet", TEXT_VALUE, "medarbejder")] == 1  # the text itself is not copied

@@ -61,13 +61,27 @@ def _comment(round_, tilbud):
     from ordet.answering import services
     from ordet.answering.models import Answer
     from ordet.questionnaires import latest
+    from ordet.results.comments import comment_ref
+
+    from .results_data import release_all
 
     borger = latest("borger")
-    response = services.start(round_, tilbud, borger, "kiosk", "da", f"k{tilbud.id}", date.today())
-    services.record(response, borger, "andet", f"Kommentar fra {tilbud.name}", date.today())
-    services.submit(response, date.today())
+    # Six respondents, so the tilbud is shown and its comment is listed; then a release.
+    for i in range(6):
+        response = services.start(
+            round_, tilbud, borger, "kiosk", "da", f"k{tilbud.id}-{i}", date.today()
+        )
+        services.record(response, borger, "tryg", "ja", date.today())
+        if i == 0:
+            commented = response
+            services.record(response, borger, "andet", f"Kommentar fra {tilbud.name}", date.today())
+        services.submit(response, date.today())
+    release_all(round_)
     db.session.commit()
-    return db.session.scalar(db.select(Answer).where(Answer.response_id == response.id))
+    answer = db.session.scalar(
+        db.select(Answer).where(Answer.response_id == commented.id, Answer.question_key == "andet")
+    )
+    return comment_ref(answer.id)
 
 
 @pytest.fixture
@@ -106,7 +120,7 @@ def world(app):
         TILBUD_LEAD: {"tilbud_id": (t1, t2), "area_id": (a1, a2), "device_id": (d1, d3)},
     }
     common = {
-        "answer_id": (_comment(round_a, t1), _comment(round_b, t4)),
+        "ref": (_comment(round_a, t1), _comment(round_b, t4)),
         "variant": ("borger", "borger"),
         "organisation_id": (org_a, org_b),
         "round_id": (round_a, round_b),
