@@ -61,6 +61,9 @@ class DefaultConfig:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
     KIOSK_ENROL_RATE_LIMIT = "10 per minute"
+    # A tablet completes at most one response per this many seconds (0: no limit). Counted in
+    # the rate-limit storage per enrolled tablet, never on the response (``kiosk.pace``).
+    KIOSK_MIN_SECONDS_BETWEEN_RESPONSES = 60
 
 
 ENV_SETTINGS = {
@@ -77,6 +80,7 @@ INT_SETTINGS = {
     "ORDET_PROXY_FIX": "PROXY_FIX",
     "ORDET_DB_POOL_SIZE": "DB_POOL_SIZE",
     "ORDET_DB_MAX_OVERFLOW": "DB_MAX_OVERFLOW",
+    "ORDET_KIOSK_MIN_SECONDS_BETWEEN_RESPONSES": "KIOSK_MIN_SECONDS_BETWEEN_RESPONSES",
 }
 
 

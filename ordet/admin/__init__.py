@@ -30,5 +30,6 @@ def init_admin(app: Flask) -> None:
         grant_label=labels.grant_label,
         status_label=labels.status_label,
         variant_name=labels.variant_name,
+        limit_flag=labels.limit_flag,
     )
     app.jinja_env.filters.update(staff_date=labels.staff_date, staff_datetime=labels.staff_datetime)

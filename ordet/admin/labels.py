@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, ngettext
 from flask_babel import lazy_gettext as _l
 
 from ..auth.models import Grant
@@ -20,6 +20,19 @@ def staff_date(value: date | None) -> str:
 
 def staff_datetime(value: datetime | None) -> str:
     return format_datetime(value, "d. MMM y HH:mm:ss") if value else ""
+
+
+def limit_flag(week: date, hits: int) -> str:
+    """A tablet refused a response sent too soon after the last (``kiosk.pace``), in ``week``
+    (its Monday), ``hits`` times that week."""
+    iso = week.isocalendar()
+    return ngettext(
+        "Ramte grænsen for svar i uge %(week)s, %(year)s (%(num)s gang)",
+        "Ramte grænsen for svar i uge %(week)s, %(year)s (%(num)s gange)",
+        hits,
+        week=iso.week,
+        year=iso.year,
+    )
 
 
 def grant_label(grant: Grant) -> str:

@@ -6,6 +6,7 @@ from flask import abort, render_template, request
 
 from ..auth.access import current_scope, requires
 from ..auth.permissions import AUDIT_READ, RESULTS_READ, STAFF_HOME
+from ..kiosk.queries import limit_hits
 from . import bp, queries
 from .util import int_or_none
 
@@ -26,8 +27,17 @@ def overview():
     if chosen and round_ is None:
         abort(404)
     areas = queries.live_overview(scope, round_) if round_ else []
+    limited = {}
+    if round_:
+        shown = [line.tilbud_id for area in areas for line in area.tilbud]
+        limited = limit_hits(shown, round_.opens_on, round_.closes_on)
     return render_template(
-        "admin/overview.html", rounds=rounds, round=round_, areas=areas, today=date.today()
+        "admin/overview.html",
+        rounds=rounds,
+        round=round_,
+        areas=areas,
+        limited=limited,
+        today=date.today(),
     )
 
 

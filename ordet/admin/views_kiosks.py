@@ -13,6 +13,7 @@ from ..auth.permissions import DEVICES_MANAGE
 from ..extensions import db
 from ..kiosk import pin as kiosk_pin
 from ..kiosk.models import Device
+from ..kiosk.queries import limit_hits
 from ..kiosk.services import create_enrolment_code, revoke
 from ..org.models import Specialomraade, Tilbud
 from . import bp
@@ -36,7 +37,9 @@ def kiosks():
     by_tilbud: dict[int, list[Device]] = {}
     for device in devices:
         by_tilbud.setdefault(device.tilbud_id, []).append(device)
-    return render_template("admin/kiosks.html", tilbud=tilbud, by_tilbud=by_tilbud)
+    return render_template(
+        "admin/kiosks.html", tilbud=tilbud, by_tilbud=by_tilbud, limited=limit_hits(visible)
+    )
 
 
 @bp.get("/tablets/<int:tilbud_id>")

@@ -4,6 +4,7 @@ The answering flow is the same; each channel decides who may continue a draft, w
 respondent starts over, and what else happens when a response is completed.
 """
 
+from collections.abc import Callable
 from typing import Protocol
 
 from .services import Draft
@@ -18,6 +19,18 @@ class ChannelRefusal(Exception):
         self.status, self.message, self.restart = status, message, restart
 
 
+class TooSoon(Exception):
+    """The channel refuses to complete a response now (a kiosk tablet that sent one moments ago).
+
+    The request undoes the completion and keeps the answers on the draft; ``record`` then notes
+    the refusal in the same transaction. ``seconds``: how long until it may be sent again.
+    """
+
+    def __init__(self, seconds: int, record: Callable[[], None]):
+        super().__init__(seconds)
+        self.seconds, self.record = seconds, record
+
+
 class Channel(Protocol):
     name: str
 
@@ -27,7 +40,7 @@ class Channel(Protocol):
     def start_url(self) -> str: ...
 
     def completed(self, draft: Draft) -> None:
-        """Called in the transaction that completes ``draft``."""
+        """Called in the transaction that completes ``draft``; may raise ``TooSoon``."""
 
     def thanks_template(self) -> str: ...
 

@@ -1,5 +1,6 @@
 """The question screens, shared by the kiosk and the pårørende link."""
 
+from dataclasses import replace
 from datetime import date
 
 from flask import (
@@ -19,9 +20,12 @@ from .. import driver_sql
 from ..questionnaires import get as get_questionnaire
 from . import services, unavailable
 from . import session as respondent_session
-from .channels import ChannelRefusal, channel_for
+from .channels import ChannelRefusal, TooSoon, channel_for
 
 bp = Blueprint("answering", __name__, url_prefix="/svar")
+
+# What the "Vent et øjeblik" page posts again: the last screen as it was sent.
+WAIT_CARRIES = ("question", "value", "text", "action")
 
 
 @bp.before_request
@@ -120,6 +124,13 @@ def _save_screen(position: int, action: str, is_text: bool):
         services.save(draft, answers, today)
         driver_sql.commit()
         return redirect(url_for(".question", position=position + 1))
+    return _send(draft, answers, today)
+
+
+def _send(draft: services.Draft, answers: dict[str, str], today: date):
+    """Complete the draft with the last screen's answers. The channel may refuse (a tablet that
+    sent a response moments ago): then the answers stay on the draft, to be sent again."""
+    as_stored = replace(draft)  # ``save`` changes the draft it is given
     try:
         services.save(draft, answers, today, complete=True)
     except services.AlreadyClosed:
@@ -127,10 +138,27 @@ def _save_screen(position: int, action: str, is_text: bool):
         driver_sql.rollback()
         respondent_session.finish(g.channel.name)
         return redirect(url_for(".thanks"))
-    g.channel.completed(draft)
+    try:
+        g.channel.completed(draft)
+    except TooSoon as refusal:
+        return _keep_for_later(as_stored, answers, today, refusal)
     driver_sql.commit()
     respondent_session.finish(g.channel.name)
     return redirect(url_for(".thanks"))
+
+
+def _keep_for_later(draft: services.Draft, answers: dict[str, str], today: date, refusal: TooSoon):
+    """Undo a refused completion but keep every answer on the draft, and say "Vent et øjeblik".
+
+    Undone rather than checked before completing: only a completion that happened uses up the
+    tablet's allowance, and a double press of "Send" still finds the draft closed (above)."""
+    driver_sql.rollback()
+    services.save(draft, answers, today)
+    refusal.record()
+    driver_sql.commit()
+    posted = {name: request.form[name] for name in WAIT_CARRIES if name in request.form}
+    page = render_template("answering/wait.html", posted=posted)
+    return page, 429, {"Retry-After": str(refusal.seconds)}
 
 
 @bp.get("/tak")

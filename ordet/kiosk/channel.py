@@ -6,10 +6,10 @@ from datetime import date
 from flask import current_app, g, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from ..answering.channels import ChannelRefusal
+from ..answering.channels import ChannelRefusal, TooSoon
 from ..answering.services import Draft
 from ..answering.session import Respondent
-from . import services
+from . import pace, services
 
 COOKIE_NAME = "ordet_kiosk"
 # Beyond the warning, a little slack for a slow tablet before the server closes the draft itself.
@@ -46,9 +46,13 @@ class KioskChannel:
         return url_for("kiosk.start")
 
     def completed(self, draft: Draft) -> None:
-        found = current_device()
-        if found.device is not None:
-            services.note_answer(found.device, date.today())
+        tablet = current_device().device
+        if tablet is None:
+            return
+        wait = pace.count_response(tablet.id)
+        if wait is not None:
+            raise TooSoon(wait, lambda: services.note_too_soon(tablet, date.today()))
+        services.note_answer(tablet, date.today())
 
     def thanks_template(self) -> str:
         return "kiosk/thanks.html"

@@ -18,6 +18,10 @@ class Device(db.Model):
     revoked_on: Mapped[date | None]
     # The date a response was last finished here; kept on the device, never on the response.
     last_answer_on: Mapped[date | None]
+    # A response sent too soon after the last one here was refused (``kiosk.pace``): the week of
+    # the latest refusal (its Monday) and how many there were that week. Never a time of day.
+    limit_week: Mapped[date | None]
+    limit_hits: Mapped[int] = mapped_column(default=0, server_default="0")
 
     tilbud: Mapped[Tilbud] = relationship()
 

@@ -7,7 +7,7 @@ from functools import cache, lru_cache
 
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, case, update
 
 from .. import driver_sql
 from ..extensions import db
@@ -164,4 +164,27 @@ def _note_answer():
         update(device)
         .where(device.c.id == bindparam("device_id"))
         .values(last_answer_on=bindparam("last_answer_on"))
+    )
+
+
+def note_too_soon(tablet: Tablet, today: date) -> None:
+    """Record on the tablet that it was refused a response (``kiosk.pace``): the week, as its
+    Monday, and the count in that week (a new week starts it again at one)."""
+    driver_sql.connection().execute(
+        _note_too_soon(), {"device_id": tablet.id, "week": today - timedelta(days=today.weekday())}
+    )
+
+
+@cache
+def _note_too_soon():
+    device = Device.__table__
+    week = bindparam("week")
+    return (
+        update(device)
+        .where(device.c.id == bindparam("device_id"))
+        # Both right-hand sides read the row as it was before this update.
+        .values(
+            limit_hits=case((device.c.limit_week == week, device.c.limit_hits + 1), else_=1),
+            limit_week=week,
+        )
     )
