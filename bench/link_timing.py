@@ -45,13 +45,13 @@ def main() -> None:
             tilbud = make_tilbud()
             round_ = make_round([tilbud])
             tokens = []
-            for i, answered in ((1, None), (2, date.today())):
+            for i, answered in ((1, False), (2, True)):
                 invitation = Invitation(
                     round_id=round_.id,
                     tilbud_id=tilbud.id,
                     email=f"p{i}@example.dk",
                     invited_on=date.today(),
-                    answered_week=answered,
+                    answered=answered,
                 )
                 db.session.add(invitation)
                 db.session.flush()

@@ -3,7 +3,13 @@
 from .answering.models import Answer, Response
 from .audit import AuditEvent
 from .auth.models import Grant, PasswordToken, User
-from .invitations.models import Invitation, InvitationPlan, InvitationToken, InvitationUpload
+from .invitations.models import (
+    Invitation,
+    InvitationPlan,
+    InvitationTally,
+    InvitationToken,
+    InvitationUpload,
+)
 from .kiosk.models import Device, EnrolmentCode
 from .kiosk.pin import DeviceSetting, KioskPin
 from .mail import OutboxMessage
@@ -22,6 +28,7 @@ __all__ = [
     "Grant",
     "Invitation",
     "InvitationPlan",
+    "InvitationTally",
     "InvitationToken",
     "InvitationUpload",
     "KioskPin",

@@ -82,8 +82,11 @@ def links_in(message) -> tuple[str, str]:
     return match.group(1).split("://", 1)[1].split("/", 1)[1], match.group(2)
 
 
-def answer_by_link(client, path: str, stop_after: int | None = None) -> str:
-    """Open the link, start, answer the first option everywhere; the last location."""
+def answer_by_link(
+    client, path: str, stop_after: int | None = None, text: str = "Fint sted."
+) -> str:
+    """Open the link, start, answer the first option everywhere and ``text`` to open
+    questions; the last location."""
     page = client.get("/" + path)
     assert page.status_code == 200, page.text
     started = client.post("/" + path, data={"csrf_token": csrf_from(page.text), "lang": "da"})
@@ -100,7 +103,7 @@ def answer_by_link(client, path: str, stop_after: int | None = None) -> str:
         if option:
             data["value"] = option.group(1)
         else:
-            data["text"] = "Fint sted."
+            data["text"] = text
         response = client.post(f"/svar/{position}", data=data)
         assert response.status_code == 302, response.text
         answered += 1

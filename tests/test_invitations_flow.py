@@ -8,7 +8,7 @@ from sqlalchemy import inspect
 
 from ordet.answering.models import Answer, Response
 from ordet.extensions import db
-from ordet.invitations.models import Invitation
+from ordet.invitations.models import Invitation, InvitationTally
 from ordet.invitations.services import queue_due_reminders
 from ordet.mail import OutboxMessage
 
@@ -131,13 +131,18 @@ def test_reminders_reach_only_those_who_neither_answered_nor_opted_out(
     # The reminder's own link opens Dorte's questionnaire; she answers.
     path, _ = h.links_in(smtp.messages[4])
     h.answer_by_link(other_client(app), path)
+    db.session.expire_all()
+    # Anna passed the reminder too, without a mail: her row says nothing of when she answered.
+    anna = db.session.scalar(db.select(Invitation).filter_by(email="anna@example.dk"))
+    assert (anna.answered, anna.reminders_sent, anna.first_reminder_on) == (True, 1, tomorrow)
+    tally = db.session.get(InvitationTally, (round_.id, tilbud.id))
+    counts = (tally.answered_before_reminders, tally.answered_after_first, tally.first_reminders)
+    assert counts == (1, 1, 1)
     pilot_page = client.get(f"/staff/paaroerende/pilot?runde={round_.slug}")
     assert pilot_page.status_code == 200
-    db.session.expire_all()
-    stages = sorted(
-        i.answered_after_reminders for i in db.session.scalars(db.select(Invitation)) if i.answered
-    )
-    assert stages == [0, 1]
+    # Tilbud, invited, before the first reminder, got the first, after it, got the second, after.
+    cells = re.findall(r"<td>(\d+)</td>", pilot_page.text.split("Svar pr. uge")[0])
+    assert cells == ["4", "1", "1", "1", "0", "0"]
 
 
 def test_the_database_holds_no_path_from_a_response_to_an_email(app, runner, smtp, pilot):  # noqa: F811
@@ -145,9 +150,7 @@ def test_the_database_holds_no_path_from_a_response_to_an_email(app, runner, smt
     path, token = h.links_in(smtp.collector.to("anna@example.dk")[0])
     h.answer_by_link(other_client(app), path)
     db.session.expire_all()
-    invitation = db.session.scalar(
-        db.select(Invitation).where(Invitation.answered_week.is_not(None))
-    )
+    invitation = db.session.scalar(db.select(Invitation).where(Invitation.answered.is_(True)))
     # No foreign key between response/answer and anything invitation- or mail-side.
     for table in ("response", "answer"):
         targets = {fk["referred_table"] for fk in inspect(db.engine).get_foreign_keys(table)}
@@ -231,7 +234,7 @@ def test_a_link_answered_elsewhere_stops_an_open_draft(app, runner, smtp, pilot)
     key = re.search(r'name="question" value="([^"]+)"', page.text).group(1)
     option = re.search(r'name="value" id="opt-[^"]+" value="([^"]+)"', page.text).group(1)
     anna = db.session.scalar(db.select(Invitation).where(Invitation.email == "anna@example.dk"))
-    anna.answered_week = date.today() - timedelta(days=date.today().weekday())
+    anna.answered = True
     db.session.commit()
     answers_before = db.session.scalar(db.select(db.func.count(Answer.id)))
 

@@ -4,8 +4,6 @@ The session cookie on the respondent's own device holds the hash of the link's t
 response row never does. ``completed`` uses it to record *that* the invitation was answered.
 """
 
-from datetime import date
-
 from flask import url_for
 from flask_babel import lazy_gettext as _l
 
@@ -37,7 +35,7 @@ class LinkChannel:
     def completed(self, draft: Draft) -> None:
         token_hash = _token_hash(current())
         if token_hash is not None:
-            services.mark_answered(token_hash, date.today())
+            services.mark_answered(token_hash)
 
     def thanks_template(self) -> str:
         return "invitations/thanks.html"

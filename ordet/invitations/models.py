@@ -1,9 +1,14 @@
 """Invitations are staff-side records of *who was asked*; they never point at a response.
 
-Dates kept, and why: ``invited_on`` and the reminder dates (when mail was queued), and the
-*week* an invitation was answered plus how many reminders it had had by then. That is what
-the pilot view needs (rate over time and before/after each reminder); a week rather than a
-day makes it harder to line an invitation up with a response's date.
+An invitation records only *whether* it was answered (reminders skip those who did), never
+when, nor after how many reminders: joined with a response's date, tilbud and channel, either
+had singled out one person's answers. What the pilot view needs about the reminders' effect
+is counted per list instead (``InvitationTally``), in the transaction that marks the answer.
+
+Dates kept, and why each is set at a time unrelated to answering: ``invited_on`` (the import),
+the reminder dates (the day the list's reminder run passed this invitation, whether or not it
+had answered by then), ``opted_out_on``, ``bounced_on`` and ``purged_on``.
+``tests/test_no_join.py`` holds the list and fails on a new date column or a key to a response.
 """
 
 from datetime import date, datetime
@@ -28,11 +33,13 @@ class Invitation(db.Model):
     name: Mapped[str | None] = mapped_column(String(200))
     relation: Mapped[str | None] = mapped_column(String(100))
     invited_on: Mapped[date]
+    # The list's reminders this invitation has passed, and the days they ran. Set for answered
+    # invitations too (they just get no mail), so that these say nothing about when it was
+    # answered; the mail went only to those who had not answered by then.
     reminders_sent: Mapped[int] = mapped_column(default=0)
     first_reminder_on: Mapped[date | None]
     second_reminder_on: Mapped[date | None]
-    answered_week: Mapped[date | None]  # the Monday of the week it was answered
-    answered_after_reminders: Mapped[int | None]
+    answered: Mapped[bool] = mapped_column(default=False)
     opted_out_on: Mapped[date | None]
     bounced_on: Mapped[date | None]
     purged_on: Mapped[date | None]
@@ -40,10 +47,6 @@ class Invitation(db.Model):
     tokens: Mapped[list["InvitationToken"]] = relationship(
         back_populates="invitation", cascade="all, delete-orphan", passive_deletes=True
     )
-
-    @property
-    def answered(self) -> bool:
-        return self.answered_week is not None
 
 
 class InvitationToken(db.Model):
@@ -66,6 +69,22 @@ class InvitationPlan(db.Model):
     contact: Mapped[str] = mapped_column(String(300), default="")
     first_reminder_on: Mapped[date | None]
     second_reminder_on: Mapped[date | None]
+
+
+class InvitationTally(db.Model):
+    """Per round and tilbud (one invitation list): counts only, never per invitation.
+
+    How many answered before any reminder, after the first and after the second (counted in
+    the transaction that marks an invitation answered), and how many reminder mails went out.
+    """
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id"), primary_key=True)
+    tilbud_id: Mapped[int] = mapped_column(ForeignKey("tilbud.id"), primary_key=True)
+    answered_before_reminders: Mapped[int] = mapped_column(default=0)
+    answered_after_first: Mapped[int] = mapped_column(default=0)
+    answered_after_second: Mapped[int] = mapped_column(default=0)
+    first_reminders: Mapped[int] = mapped_column(default=0)
+    second_reminders: Mapped[int] = mapped_column(default=0)
 
 
 class InvitationUpload(db.Model):

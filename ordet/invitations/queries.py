@@ -4,14 +4,18 @@ Every function takes the ``tilbud_ids`` SELECT from ``Scope.tilbud_ids`` and fil
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 
+from ..answering.models import COMPLETE, LINK, Response
 from ..extensions import db
 from ..org.models import Specialomraade, Tilbud
 from ..rounds.models import Round, RoundTilbud
-from .models import Invitation
+from .models import Invitation, InvitationTally
+
+# Counts the answered invitations (``count`` skips the NULL of the other rows).
+ANSWERED = func.count(case((Invitation.answered, 1)))
 
 
 @dataclass(frozen=True)
@@ -31,7 +35,7 @@ class Counts:
 def _totals():
     return (
         func.count(Invitation.id),
-        func.count(Invitation.answered_week),
+        ANSWERED,
         func.count(Invitation.opted_out_on),
         func.count(Invitation.bounced_on),
     )
@@ -57,9 +61,7 @@ def counts_by_tilbud(round_id: int, tilbud_ids: Select) -> list[Counts]:
 def invited_and_answered(round_id: int, tilbud_ids: list[int]) -> dict[int, tuple[int, int]]:
     """{tilbud id: (invited, answered)}; tilbud nobody was invited from are left out."""
     rows = db.session.execute(
-        select(
-            Invitation.tilbud_id, func.count(Invitation.id), func.count(Invitation.answered_week)
-        )
+        select(Invitation.tilbud_id, func.count(Invitation.id), ANSWERED)
         .where(Invitation.round_id == round_id, Invitation.tilbud_id.in_(tilbud_ids))
         .group_by(Invitation.tilbud_id)
     )
@@ -98,37 +100,65 @@ class PilotRow:
 
 
 def pilot(round_id: int, tilbud_ids: Select) -> list[PilotRow]:
-    """Answers per tilbud by reminder stage and by week: the region's rollout question."""
-    query = (
-        select(
-            Tilbud.name,
-            Invitation.reminders_sent,
-            Invitation.answered_after_reminders,
-            Invitation.answered_week,
-            func.count(),
-        )
-        .join(Tilbud, Tilbud.id == Invitation.tilbud_id)
-        .where(Invitation.round_id == round_id, Invitation.tilbud_id.in_(tilbud_ids))
-        .group_by(
-            Tilbud.name,
-            Invitation.reminders_sent,
-            Invitation.answered_after_reminders,
-            Invitation.answered_week,
-        )
+    """Per tilbud with invitations: answers by reminder stage and by week (the rollout question).
+
+    The stages come from the list's tally and the weeks from the link responses themselves:
+    an invitation records neither when it was answered nor after how many reminders.
+    """
+    invited = dict(
+        db.session.execute(
+            select(Invitation.tilbud_id, func.count())
+            .where(Invitation.round_id == round_id, Invitation.tilbud_id.in_(tilbud_ids))
+            .group_by(Invitation.tilbud_id)
+        ).all()
     )
-    table: dict[str, dict] = {}
-    for name, reminders, after, week, n in db.session.execute(query):
-        row = table.setdefault(name, {"invited": 0, "r1": 0, "r2": 0, "a": [0, 0, 0], "w": {}})
-        row["invited"] += n
-        row["r1"] += n if reminders >= 1 else 0
-        row["r2"] += n if reminders >= 2 else 0
-        if week is not None:
-            row["a"][min(after or 0, 2)] += n
-            row["w"][week] = row["w"].get(week, 0) + n
-    return [
-        PilotRow(name, r["invited"], r["r1"], r["r2"], *r["a"], dict(sorted(r["w"].items())))
-        for name, r in sorted(table.items())
+    tallies = {
+        tilbud_id: counts
+        for tilbud_id, *counts in db.session.execute(
+            select(
+                InvitationTally.tilbud_id,
+                InvitationTally.first_reminders,
+                InvitationTally.second_reminders,
+                InvitationTally.answered_before_reminders,
+                InvitationTally.answered_after_first,
+                InvitationTally.answered_after_second,
+            ).where(InvitationTally.round_id == round_id, InvitationTally.tilbud_id.in_(tilbud_ids))
+        )
+    }
+    weeks = _link_answers_by_week(round_id, tilbud_ids)
+    names = dict(
+        db.session.execute(select(Tilbud.id, Tilbud.name).where(Tilbud.id.in_(list(invited)))).all()
+    )
+    rows = [
+        PilotRow(
+            name,
+            invited[tilbud_id],
+            *tallies.get(tilbud_id, (0, 0, 0, 0, 0)),
+            dict(sorted(weeks.get(tilbud_id, {}).items())),
+        )
+        for tilbud_id, name in names.items()
     ]
+    return sorted(rows, key=lambda row: row.tilbud)
+
+
+def _link_answers_by_week(round_id: int, tilbud_ids: Select) -> dict[int, dict[date, int]]:
+    """{tilbud id: {Monday: finished link responses that week}}."""
+    found: dict[int, dict[date, int]] = {}
+    query = (
+        select(Response.tilbud_id, Response.answered_on, func.count())
+        .where(
+            Response.round_id == round_id,
+            Response.tilbud_id.in_(tilbud_ids),
+            Response.channel == LINK,
+            Response.status == COMPLETE,
+        )
+        .group_by(Response.tilbud_id, Response.answered_on)
+    )
+    for tilbud_id, day, n in db.session.execute(query):
+        week = day - timedelta(days=day.weekday())
+        found.setdefault(tilbud_id, {})
+        found[tilbud_id][week] = found[tilbud_id].get(week, 0) + n
+    return found
 
 
 def rounds_with_invitations(tilbud_ids: Select) -> list[Round]:

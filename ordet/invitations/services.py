@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 
 from .. import driver_sql
 from ..extensions import db
@@ -17,7 +17,13 @@ from ..rounds.models import CLOSED, Round
 from ..security import hash_secret
 from . import upload as parsing
 from .mailing import queue_invitation_mail
-from .models import Invitation, InvitationPlan, InvitationToken, InvitationUpload
+from .models import (
+    Invitation,
+    InvitationPlan,
+    InvitationTally,
+    InvitationToken,
+    InvitationUpload,
+)
 
 UPLOAD_HOURS = 2
 
@@ -28,10 +34,6 @@ class InvitationError(ValueError):
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def draft_key_for(secret_key: str, token: str) -> str:
@@ -118,6 +120,7 @@ def import_upload(stored: InvitationUpload, rows: list[parsing.Row], today: date
     # Someone may have imported the same people since the preview.
     taken = invited_emails(round_.id, tilbud.id, {row.email for row in valid})
     plan = plan_for(round_.id, tilbud.id)
+    tally_for(round_.id, tilbud.id)
     created = 0
     for row in valid:
         if row.email in taken:
@@ -165,8 +168,23 @@ class ReminderReport:
     second: int
 
 
+def tally_for(round_id: int, tilbud_id: int) -> InvitationTally:
+    """The list's counters, made when its first invitation is imported."""
+    tally = db.session.get(InvitationTally, (round_id, tilbud_id))
+    if tally is None:
+        tally = InvitationTally(round_id=round_id, tilbud_id=tilbud_id)
+        db.session.add(tally)
+        db.session.flush()
+    return tally
+
+
 def queue_due_reminders(today: date) -> ReminderReport:
-    """Queue reminders whose date has come, to invitations neither answered nor opted out."""
+    """Queue reminders whose date has come, to invitations neither answered nor opted out.
+
+    A reminder passes every invitation of the list invited before its date, answered or not,
+    and mails only those who have not answered: so an invitation's reminder columns say
+    nothing about when it was answered. The mails are counted on the list's tally.
+    """
     counts = {1: 0, 2: 0}
     plans = db.session.scalars(select(InvitationPlan)).all()
     for plan in plans:
@@ -177,28 +195,44 @@ def queue_due_reminders(today: date) -> ReminderReport:
         for number, due in ((1, plan.first_reminder_on), (2, plan.second_reminder_on)):
             if due is None or due > today:
                 continue
-            waiting = db.session.scalars(
-                select(Invitation).where(
+            passed = db.session.scalars(
+                select(Invitation)
+                .where(
                     Invitation.round_id == plan.round_id,
                     Invitation.tilbud_id == plan.tilbud_id,
                     Invitation.reminders_sent == number - 1,
                     Invitation.invited_on < due,
-                    Invitation.answered_week.is_(None),
                     Invitation.opted_out_on.is_(None),
                     Invitation.bounced_on.is_(None),
                     Invitation.purged_on.is_(None),
                 )
+                .order_by(Invitation.id)
             ).all()
-            for invitation in waiting:
+            mailed = 0
+            for invitation in passed:
                 invitation.reminders_sent = number
                 if number == 1:
                     invitation.first_reminder_on = today
                 else:
                     invitation.second_reminder_on = today
-                queue_invitation_mail(invitation, round_, tilbud, plan, "reminder")
-                counts[number] += 1
+                if not invitation.answered:
+                    queue_invitation_mail(invitation, round_, tilbud, plan, "reminder")
+                    mailed += 1
+            if mailed:
+                _count_reminders(plan.round_id, plan.tilbud_id, number, mailed)
+            counts[number] += mailed
     db.session.flush()
     return ReminderReport(counts[1], counts[2])
+
+
+def _count_reminders(round_id: int, tilbud_id: int, number: int, mailed: int) -> None:
+    tally_for(round_id, tilbud_id)
+    column = InvitationTally.first_reminders if number == 1 else InvitationTally.second_reminders
+    db.session.execute(
+        update(InvitationTally)
+        .where(InvitationTally.round_id == round_id, InvitationTally.tilbud_id == tilbud_id)
+        .values({column: column + mailed})
+    )
 
 
 def opt_out(invitation: Invitation, today: date) -> None:
@@ -220,25 +254,65 @@ def opt_out(invitation: Invitation, today: date) -> None:
 def link_still_open(token_hash: str) -> bool:
     """Whether a link with this token hash exists and its invitation is not answered yet."""
     found = driver_sql.fetch_one(LINK_INVITATION_SQL, {"token_hash": token_hash})
-    return found is not None and found[0] is None
+    return found is not None and not found[0]
 
 
-def mark_answered(token_hash: str, today: date) -> None:
-    """Record *that* the invitation was answered (its week and reminders so far), nothing more."""
-    driver_sql.execute(MARK_ANSWERED_SQL, {"token_hash": token_hash, "week": monday(today)})
-
-
-# The question screens read and mark the invitation on their own connection (``driver_sql``).
+# The question screens read the invitation on their own connection (``driver_sql``).
 LINK_INVITATION_SQL = """
-SELECT i.answered_week FROM invitation AS i
+SELECT i.answered FROM invitation AS i
 JOIN invitation_token AS t ON t.invitation_id = i.id
 WHERE t.token_hash = :token_hash
 """
-MARK_ANSWERED_SQL = """
-UPDATE invitation SET answered_week = :week, answered_after_reminders = reminders_sent
-WHERE answered_week IS NULL
-  AND id IN (SELECT invitation_id FROM invitation_token WHERE token_hash = :token_hash)
-"""
+
+INVITATION = Invitation.__table__
+TOKEN = InvitationToken.__table__
+TALLY = InvitationTally.__table__
+# The tally column an answer is counted in, by the reminders the invitation had had.
+ANSWERED_AFTER = (
+    TALLY.c.answered_before_reminders,
+    TALLY.c.answered_after_first,
+    TALLY.c.answered_after_second,
+)
+
+
+def mark_answered(token_hash: str) -> None:
+    """Record *that* the link's invitation was answered, and count it on its list's tally.
+
+    Nothing else is written: no date and no reminder count on the invitation, nothing in the
+    outbox. Runs on the question screens' connection (``driver_sql``), so the mark and the
+    count commit with the response or not at all; a second submit counts nothing.
+    """
+    connection = driver_sql.connection()
+    found = connection.execute(
+        select(
+            INVITATION.c.id,
+            INVITATION.c.round_id,
+            INVITATION.c.tilbud_id,
+            INVITATION.c.reminders_sent,
+        )
+        .join(TOKEN, TOKEN.c.invitation_id == INVITATION.c.id)
+        .where(TOKEN.c.token_hash == token_hash, INVITATION.c.answered.is_(False))
+    ).first()
+    if found is None:
+        return
+    invitation_id, round_id, tilbud_id, reminders = found
+    marked = connection.execute(
+        update(INVITATION)
+        .where(INVITATION.c.id == invitation_id, INVITATION.c.answered.is_(False))
+        .values(answered=True)
+    )
+    if marked.rowcount != 1:
+        return  # answered meanwhile on another device, and counted there
+    column = ANSWERED_AFTER[min(reminders, 2)]
+    counted = connection.execute(
+        update(TALLY)
+        .where(TALLY.c.round_id == round_id, TALLY.c.tilbud_id == tilbud_id)
+        .values({column: column + 1})
+    )
+    if counted.rowcount == 0:  # invitations made without ``import_upload``
+        connection.execute(
+            insert(TALLY).values({"round_id": round_id, "tilbud_id": tilbud_id, column: 1})
+        )
 
 
 def note_bounces(today: date) -> int:
