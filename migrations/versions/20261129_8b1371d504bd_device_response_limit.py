@@ -4,7 +4,7 @@ A tablet completes at most one response per KIOSK_MIN_SECONDS_BETWEEN_RESPONSES;
 recorded on the device (never on the response), as a week and a count, with no time of day.
 
 Revision ID: 8b1371d504bd
-Revises: f408b0dd5000
+Revises: a95910353e4c
 Create Date: 2026-11-29 20:49:01.877934
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '8b1371d504bd'
-down_revision = 'f408b0dd5000'
+down_revision = 'a95910353e4c'
 branch_labels = None
 depends_on = None
 

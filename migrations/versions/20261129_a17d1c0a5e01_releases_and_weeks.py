@@ -1,7 +1,7 @@
 """Releases; a response carries its week, not its day; counts per week.
 
 Revision ID: a17d1c0a5e01
-Revises: f408b0dd5000
+Revises: 8b1371d504bd
 Create Date: 2026-11-29
 
 ``response.answered_on`` (a day) becomes ``answered_week`` (the Monday of its ISO week).
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a17d1c0a5e01"
-down_revision = "f408b0dd5000"
+down_revision = "8b1371d504bd"
 branch_labels = None
 depends_on = None
 

@@ -4,7 +4,7 @@ Every function takes the ``tilbud_ids`` SELECT from ``Scope.tilbud_ids`` and fil
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import Select, case, func, select
 
@@ -145,17 +145,16 @@ def _link_answers_by_week(round_id: int, tilbud_ids: Select) -> dict[int, dict[d
     """{tilbud id: {Monday: finished link responses that week}}."""
     found: dict[int, dict[date, int]] = {}
     query = (
-        select(Response.tilbud_id, Response.answered_on, func.count())
+        select(Response.tilbud_id, Response.answered_week, func.count())
         .where(
             Response.round_id == round_id,
             Response.tilbud_id.in_(tilbud_ids),
             Response.channel == LINK,
             Response.status == COMPLETE,
         )
-        .group_by(Response.tilbud_id, Response.answered_on)
+        .group_by(Response.tilbud_id, Response.answered_week)
     )
-    for tilbud_id, day, n in db.session.execute(query):
-        week = day - timedelta(days=day.weekday())
+    for tilbud_id, week, n in db.session.execute(query):
         found.setdefault(tilbud_id, {})
         found[tilbud_id][week] = found[tilbud_id].get(week, 0) + n
     return found
