@@ -104,7 +104,7 @@ def test_2_complement_rebuilt_from_its_filter_views():
     table = LinkedTable([units, FILTER], atoms)
     # Yesterday's rule: F1 small, F2 its complementary cell; F2's filter views checked alone.
     old = {("F1", "alle"), ("F2", "alle"), ("F1", "a"), ("F1", "h")}
-    report = audit(table, shown_except(table, old), T)
+    report = audit(table, shown_except(table, old), T, explain=True)
     finding = next(f for f in report.findings if f.cell == ("F1", "alle"))
     assert finding.exact and finding.value == 3
     # The derivation is a sum of shown numbers that gives the hidden group.
@@ -225,7 +225,7 @@ def test_9_a_theme_shares_the_pattern_of_its_questions():
 def test_findings_explain_the_derivation_in_published_numbers():
     units = one_level("O", ["F1", "F2"])
     table = LinkedTable([units], {("F1",): [3], ("F2",): [9]})
-    report = audit(table, [("O",), ("F2",)], T)
+    report = audit(table, [("O",), ("F2",)], T, explain=True)
     (finding,) = report.findings
     assert finding.explain(table) == "[F1] (n) = [O] - [F2] = 12 - 9 = 3"
 

@@ -10,11 +10,11 @@ Two checks, as in ``shared/ANONYMITY.md`` §2(c):
   float rank). An unknown is *determined* when a row has it as its only entry. A determined
   group of 1 to threshold - 1 is disclosed, and the row's history says how (the derivation).
 * **Interval**: for every undetermined unknown that is such a small group in some measure, a
-  linear program (HiGHS, through SciPy) gives the largest value it can have given the
-  equations and that no group is negative. Below the threshold, the attacker can prove the
-  group small: disclosed. This also catches small sums (A + B = 4). It is the LP relaxation:
-  its maximum is never below the integer one, so a finding is always real; on the
-  two-dimensional tables (units x filter) the relaxation is exact.
+  linear program (HiGHS, through its Python interface ``highspy``) gives the largest value it
+  can have given the equations and that no group is negative. Below the threshold, the
+  attacker can prove the group small: disclosed. This also catches small sums (A + B = 4).
+  It is the LP relaxation: its maximum is never below the integer one, so a finding is
+  always real; on the two-dimensional tables (units x filter) the relaxation is exact.
 """
 
 from collections import defaultdict
@@ -22,9 +22,8 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
-from scipy.sparse import csr_array
 
 from .table import Cell, LinkedTable
 
@@ -76,8 +75,16 @@ class Report:
         return not self.findings
 
 
-def audit(table: LinkedTable, shown: Collection[Cell], threshold: int) -> Report:
-    """Every small group among the unknowns that the shown cells disclose."""
+def audit(
+    table: LinkedTable,
+    shown: Collection[Cell],
+    threshold: int,
+    focus: Cell | None = None,
+    explain: bool = False,
+) -> Report:
+    """Every small group among the unknowns that the shown cells disclose (or only whether
+    ``focus`` is disclosed: a quick check while choosing what to hide). With ``explain``,
+    each exact finding carries its derivation from the shown numbers."""
     shown = set(shown)
     report = Report(shown=len(shown))
     equations = [
@@ -88,8 +95,10 @@ def audit(table: LinkedTable, shown: Collection[Cell], threshold: int) -> Report
     report.unknowns = sum(1 for c in table.cells if c not in shown)
     report.equations = len(equations)
     for component in _components(equations, shown):
+        if focus is not None and not any(focus in cells for _i, cells in component):
+            continue
         report.components += 1
-        _check_component(table, shown, threshold, component, report)
+        _check_component(table, shown, threshold, component, report, focus, explain)
     return report
 
 
@@ -115,9 +124,11 @@ def _components(equations, shown: set[Cell]) -> list[list[tuple[int, tuple[Cell,
     return list(grouped.values())
 
 
-def _check_component(table, shown, threshold, equations, report: Report) -> None:
+def _check_component(
+    table, shown, threshold, equations, report: Report, focus=None, explain=False
+) -> None:
     unknowns = sorted({c for _i, cells in equations for c in cells if c not in shown}, key=repr)
-    small = [c for c in unknowns if table.is_small(c, threshold)]
+    small = [c for c in unknowns if table.is_small(c, threshold) and focus in (None, c)]
     if not small:
         return
     column = {cell: j for j, cell in enumerate(unknowns)}
@@ -125,32 +136,39 @@ def _check_component(table, shown, threshold, equations, report: Report) -> None
     rows = []  # (coefficients by column, right-hand side per measure, equations used)
     for i, cells in equations:
         coefficients: dict[int, Fraction] = {}
-        rhs = [Fraction(0)] * width
+        rhs = [0] * width
         for sign, cell in zip((1, *([-1] * (len(cells) - 1))), cells, strict=True):
             if cell in shown:
                 for m, value in enumerate(table.values[cell]):
                     rhs[m] -= sign * value
             else:
-                coefficients[column[cell]] = coefficients.get(column[cell], 0) + Fraction(sign)
-        rows.append((coefficients, rhs, {i: Fraction(1)}))
-    determined = _determined(rows)
+                coefficients[column[cell]] = coefficients.get(column[cell], 0) + sign
+        rows.append((coefficients, rhs, {i: 1}))
+    determined = _determined(rows, origins=False)
     report.determined += len(determined)
-    for cell in small:
-        j = column[cell]
-        if j in determined:
-            report.findings.append(_exact_finding(table, shown, cell, determined[j], threshold))
+    disclosed = [c for c in small if column[c] in determined]
+    if disclosed and explain:
+        determined = _determined(rows, origins=True)
+    for cell in disclosed:
+        used = determined[column[cell]]
+        report.findings.append(_exact_finding(table, shown, cell, used, threshold))
     undetermined = [c for c in small if column[c] not in determined]
     if undetermined:
         _intervals(table, threshold, rows, column, undetermined, report)
 
 
-def _determined(rows) -> dict[int, dict[int, Fraction]]:
+def _determined(rows, origins: bool) -> dict[int, dict[int, Fraction]]:
     """Gauss-Jordan elimination over the rationals; the columns whose value the rows fix,
-    each with the combination of equations that fixes it."""
-    pivots: dict[int, tuple[dict, list, dict]] = {}  # column -> its row, kept fully reduced
+    each with the combination of equations that fixes it (when ``origins``: kept only for
+    explaining a finding, since carrying it costs as much as the elimination).
+
+    Entries stay Python integers while pivots are +1 or -1, as they mostly are in these
+    tables; a Fraction appears only where a division needs one. Either is exact.
+    """
+    pivots: dict[int, tuple[dict, dict]] = {}  # column -> its row, kept fully reduced
     holding: dict[int, set[int]] = defaultdict(set)  # column -> pivot columns whose row has it
-    for coefficients, rhs, used in rows:
-        row = (dict(coefficients), list(rhs), dict(used))
+    for coefficients, _rhs, used in rows:
+        row = (dict(coefficients), dict(used) if origins else {})
         for col in [c for c in row[0] if c in pivots]:
             factor = row[0].get(col)
             if factor:
@@ -159,11 +177,8 @@ def _determined(rows) -> dict[int, dict[int, Fraction]]:
             continue
         pivot = min(row[0], key=lambda c: (len(holding[c]), c))
         scale = row[0][pivot]
-        row = (
-            {c: v / scale for c, v in row[0].items()},
-            [v / scale for v in row[1]],
-            {e: v / scale for e, v in row[2].items()},
-        )
+        if scale != 1:
+            row = tuple({k: _divide(v, scale) for k, v in part.items()} for part in row)
         for other in list(holding[pivot]):
             target = pivots[other]
             factor = target[0].get(pivot)
@@ -178,20 +193,25 @@ def _determined(rows) -> dict[int, dict[int, Fraction]]:
         for c in row[0]:
             if c != pivot:
                 holding[c].add(pivot)
-    return {col: row[2] for col, row in pivots.items() if len(row[0]) == 1}
+    return {col: row[1] for col, row in pivots.items() if len(row[0]) == 1}
 
 
-def _subtract(row, other, factor: Fraction) -> None:
+def _divide(value, scale):
+    if scale == -1:
+        return -value
+    quotient = Fraction(value) / scale
+    return quotient.numerator if quotient.denominator == 1 else quotient
+
+
+def _subtract(row, other, factor) -> None:
     """row -= factor * other, dropping zeros."""
-    for target, source in ((row[0], other[0]), (row[2], other[2])):
+    for target, source in zip(row, other, strict=True):
         for key, value in source.items():
             new = target.get(key, 0) - factor * value
             if new:
                 target[key] = new
             else:
                 target.pop(key, None)
-    for m, value in enumerate(other[1]):
-        row[1][m] -= factor * value
 
 
 def _exact_finding(table, shown, cell: Cell, used: dict[int, Fraction], threshold) -> Finding:
@@ -212,29 +232,74 @@ def _exact_finding(table, shown, cell: Cell, used: dict[int, Fraction], threshol
 
 
 def _intervals(table, threshold, rows, column, cells, report: Report) -> None:
-    """The largest value each small, undetermined unknown can take, per small measure."""
-    data, row_index, col_index = [], [], []
-    for r, (coefficients, _rhs, _used) in enumerate(rows):
-        for c, v in coefficients.items():
-            row_index.append(r)
-            col_index.append(c)
-            data.append(float(v))
-    matrix = csr_array((data, (row_index, col_index)), shape=(len(rows), len(column)))
-    for cell in cells:
-        for m, value in enumerate(table.values[cell]):
-            if not 0 < value < threshold:
-                continue
-            objective = np.zeros(len(column))
-            objective[column[cell]] = -1.0
-            rhs = np.array([float(r[1][m]) for r in rows])
-            result = linprog(objective, A_eq=matrix, b_eq=rhs, bounds=(0, None), method="highs")
+    """The largest value each small, undetermined unknown can take, per small measure.
+
+    One linear program per component and measure is set up once; each unknown then only
+    changes the objective, and HiGHS starts from the last basis. A point where a cell reaches
+    the threshold proves it safe, so every optimum also clears the other cells it lifts.
+    """
+    solver = _Solver(rows, len(column))
+    for m in range(len(table.measures)):
+        unproven = [c for c in cells if 0 < table.values[c][m] < threshold]
+        if not unproven:
+            continue
+        solver.right_hand_side([float(r[1][m]) for r in rows])
+        while unproven:
+            cell = unproven.pop(0)
+            bound, point = solver.maximum(column[cell])
             report.programs += 1
-            if result.status == 3:  # unbounded: no upper limit at all
-                continue
-            if result.status != 0:
-                raise RuntimeError(f"audit: linear program failed for {cell!r}: {result.message}")
-            bound = -result.fun
             if bound < threshold - TOLERANCE:
+                value = table.values[cell][m]
                 report.findings.append(
                     Finding(cell, table.measures[m], value, round(bound, 6), False)
                 )
+            elif point is not None:
+                unproven = [c for c in unproven if point[column[c]] < threshold - TOLERANCE]
+
+
+class _Solver:
+    """max y[target] subject to A y = b, y >= 0, with HiGHS kept warm between targets."""
+
+    def __init__(self, rows, width: int) -> None:
+        columns: list[list[tuple[int, float]]] = [[] for _ in range(width)]
+        for r, (coefficients, _rhs, _used) in enumerate(rows):
+            for c, v in coefficients.items():
+                columns[c].append((r, float(v)))
+        lp = highspy.HighsLp()
+        lp.num_col_, lp.num_row_ = width, len(rows)
+        lp.col_cost_ = np.zeros(width)
+        lp.col_lower_ = np.zeros(width)
+        lp.col_upper_ = np.full(width, highspy.kHighsInf)
+        lp.row_lower_ = lp.row_upper_ = np.zeros(len(rows))
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.cumsum([0] + [len(c) for c in columns]).astype(np.int32)
+        lp.a_matrix_.index_ = np.array([r for c in columns for r, _v in c], dtype=np.int32)
+        lp.a_matrix_.value_ = np.array([v for c in columns for _r, v in c], dtype=float)
+        self.highs = highspy.Highs()
+        self.highs.setOptionValue("output_flag", False)
+        self.highs.setOptionValue("presolve", "off")  # keeps the basis between targets
+        self.highs.passModel(lp)
+        self.rows = len(rows)
+        self.target: int | None = None
+
+    def right_hand_side(self, values: list[float]) -> None:
+        indices = np.arange(self.rows, dtype=np.int32)
+        rhs = np.array(values, dtype=float)
+        self.highs.changeRowsBounds(self.rows, indices, rhs, rhs)
+
+    def maximum(self, target: int) -> tuple[float, np.ndarray | None]:
+        """The largest value of one unknown (infinite when unbounded) and the point reaching it."""
+        if self.target is not None:
+            self.highs.changeColCost(self.target, 0.0)
+        self.highs.changeColCost(target, -1.0)
+        self.target = target
+        self.highs.run()
+        status = self.highs.getModelStatus()
+        if status in (highspy.HighsModelStatus.kUnbounded,):
+            return float("inf"), None
+        if status != highspy.HighsModelStatus.kOptimal:
+            raise RuntimeError(
+                f"audit: linear program failed: {self.highs.modelStatusToString(status)}"
+            )
+        point = np.array(self.highs.getSolution().col_value)
+        return -self.highs.getInfo().objective_function_value, point

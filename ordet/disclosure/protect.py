@@ -109,14 +109,31 @@ def _needed(table, threshold, parent: Cell, children, hidden: set[Cell]) -> Cell
 
 
 def _repair(table, threshold, candidates, known, hidden: set[Cell], report: Report) -> set[Cell]:
-    """Hide more around the first finding: the first trial that clears it, else the cheapest."""
-    finding = report.findings[0]
-    around = _shown_around(table, candidates, hidden, finding.cell)
+    """Hide more around each finding: the first trial that clears it, else the cheapest.
+
+    Findings far apart are repaired in the same round; one whose neighbourhood this round
+    already changed waits for the next audit.
+    """
+    touched: set[Cell] = set()
+    for finding in report.findings:
+        if finding.cell in touched:
+            continue
+        before = set(hidden)
+        hidden = _repair_one(table, threshold, candidates, known, hidden, finding.cell)
+        for cell in hidden - before:
+            for i in table.relations_of[cell]:
+                parent, children = table.relations[i]
+                touched.update((parent, *children))
+    return hidden
+
+
+def _repair_one(table, threshold, candidates, known, hidden: set[Cell], target: Cell) -> set[Cell]:
+    around = _shown_around(table, candidates, hidden, target)
     if not around:
         # Nothing of this release touches it directly: hide what is next to its neighbours.
         neighbours = {
             member
-            for i in table.relations_of[finding.cell]
+            for i in table.relations_of[target]
             for member in (table.relations[i][0], *table.relations[i][1])
         }
         around = sorted(
@@ -127,8 +144,7 @@ def _repair(table, threshold, candidates, known, hidden: set[Cell], report: Repo
         return hidden | {c for c in candidates if table.n(c) > 0}
     for cell in around[:TRIALS]:
         trial = local_rules(table, threshold, candidates, hidden | {cell})
-        again = audit(table, known | (candidates - trial), threshold)
-        if not any(f.cell == finding.cell for f in again.findings):
+        if audit(table, known | (candidates - trial), threshold, focus=target).passed:
             return trial
     return local_rules(table, threshold, candidates, hidden | {around[0]})
 

@@ -76,6 +76,6 @@ def audit_round(round_: Round, scopes: list[Scope]) -> list[VariantAudit]:
                 for group in CELL_GROUPS
                 if (unit, group) not in release.hidden.get(part, set())
             }
-            report = audit(table, shown, threshold)
+            report = audit(table, shown, threshold, explain=True)
             audits.append(VariantAudit(variant, part, k, weeks[-1], report, table))
     return audits
