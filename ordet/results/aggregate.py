@@ -174,7 +174,8 @@ def round_results(
         if (key, value) not in options:
             options[key, value] = _option_info(questionnaire.question(key), value)
         _add(by_question[key].setdefault(node, Stats()), options[key, value], value, n)
-    for key in {RESPONSES_KEY, *by_question}:
+    # Every question, answered or not: a hidden cell must read the same either way.
+    for key in {RESPONSES_KEY, *by_question, *(q.key for q in questionnaire.questions)}:
         cells = _roll_up(tree, by_question.get(key, {}))
         for node in pattern.get(part_of.get(key, RESPONDENTS), ()):
             if node in cells:

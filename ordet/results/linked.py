@@ -28,6 +28,11 @@ GROUPS: dict[str, tuple[object, tuple[str, ...]]] = {
 RESPONDENTS = "respondenter"
 
 
+def group_of(assisted: str | None) -> str:
+    """The help group of an answer to "Fik du hjælp til at svare?" (None: unanswered)."""
+    return next((g for g, (_l, codes) in GROUPS.items() if (assisted or "") in codes), NOT_STATED)
+
+
 def group_column():
     """SQL: the help group of a ``ResultCount`` row."""
     return case(
