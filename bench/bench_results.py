@@ -1,4 +1,5 @@
-"""Results at scale: page data vs a bare count(*) over answers; submit with vs without counts.
+"""Results at scale: page data (from the newest release) vs a bare count(*) over answers; the
+attacker's audit of the open round; submit with vs without counts.
 
 .venv/bin/python bench/bench_results.py [--responses 100000]   (1000000 for the issue's figure)
 --db FILE.sqlite reuses (or keeps) a generated database, e.g. bench_export.py's --data files;
@@ -24,6 +25,7 @@ from ordet.auth.scope import Scope
 from ordet.extensions import db
 from ordet.org.models import Tilbud
 from ordet.results.aggregate import round_results
+from ordet.results.attack import audit_round, organisation_scopes
 from ordet.results.presentation import unit_view, visible_units
 from ordet.weeks import week_of
 
@@ -99,6 +101,14 @@ def run(url: str, responses: int) -> None:
             f"(with recount) in {time.perf_counter() - start:.1f} s"
         )
         round_ = summary.current_round
+        start = time.perf_counter()
+        audits = audit_round(round_, organisation_scopes(round_.organisation_id))
+        audit_s = time.perf_counter() - start
+        passed = all(a.report.passed for a in audits)
+        print(
+            f"  audit-disclosure of {round_.slug} ({len(audits)} patterns, every user): "
+            f"{audit_s:.1f} s, {'passed' if passed else 'FINDINGS'}"
+        )
         bare = best(lambda: db.session.scalar(text("SELECT count(*) FROM answer")))
         org = best(lambda: page(round_, "organisation"))
         area = best(lambda: page(round_, "specialomraade"))
