@@ -258,12 +258,9 @@ def smtp_down(url: str, tmp: Path) -> None:
                 return type(error).__name__
 
     def unsent() -> int:
+        # A delivered message leaves no row: every row is still to be sent.
         with app.app_context():
-            return db.session.scalar(
-                db.select(db.func.count())
-                .select_from(OutboxMessage)
-                .where(OutboxMessage.sent_at.is_(None))
-            )
+            return db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage))
 
     with app.app_context():
         for i in range(20):

@@ -15,6 +15,13 @@ mended by the reminders; a duplicate cannot be taken back.
 ``ORDET_MAIL_URL``: ``smtp://host:25`` (plain), ``smtp://user:pass@host:587?starttls=1`` or
 ``smtp+starttls://user:pass@host:587`` (STARTTLS, then login), ``smtps://user:pass@host:465``
 (TLS from the start). Unset: each message is written as an ``.eml`` file.
+
+**A delivered message leaves no row.** The outbox holds only what is still to be sent, what
+is stuck (above) and what was given up. Kept, a sent reminder's recipient, ``ref`` and times
+would tell how many reminders a pårørende had before answering (reminders go only to those
+who have not answered), and so which response is theirs. A given-up message keeps its
+recipient and ``ref`` until ``invitations.services.note_bounces`` has recorded the bounce
+and deletes it; its body (a personal link) goes at once, as it will never be sent.
 """
 
 import smtplib
@@ -49,7 +56,6 @@ class OutboxMessage(db.Model):
     ref: Mapped[str] = mapped_column(String(80), default="", index=True)
     created_at: Mapped[datetime]
     claimed_at: Mapped[datetime | None]
-    sent_at: Mapped[datetime | None] = mapped_column(index=True)
     failed_at: Mapped[datetime | None]  # given up: refused for good, or too many attempts
     next_attempt_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
@@ -125,7 +131,6 @@ def _due(limit: int) -> list[OutboxMessage]:
         db.session.scalars(
             db.select(OutboxMessage)
             .where(
-                OutboxMessage.sent_at.is_(None),
                 OutboxMessage.failed_at.is_(None),
                 OutboxMessage.claimed_at.is_(None),
                 or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
@@ -141,7 +146,6 @@ def stuck_messages() -> list[OutboxMessage]:
     return list(
         db.session.scalars(
             db.select(OutboxMessage).where(
-                OutboxMessage.sent_at.is_(None),
                 OutboxMessage.failed_at.is_(None),
                 OutboxMessage.claimed_at < _now() - STUCK_AFTER,
             )
@@ -156,10 +160,8 @@ def _claim(outbox: OutboxMessage) -> None:
 
 
 def _mark_sent(outbox: OutboxMessage) -> None:
-    outbox.sent_at = _now()
-    # A sent body may hold a personal link; secrets are not kept in the database.
-    outbox.text_body = outbox.html_body = ""
-    outbox.last_error = ""
+    """Delivered: the row goes, with whom it was for, why (``ref``) and when (module text)."""
+    db.session.delete(outbox)
     db.session.commit()
 
 
@@ -170,6 +172,8 @@ def _mark_failed(outbox: OutboxMessage, error: str, permanent: bool) -> bool:
     given_up = permanent or outbox.attempts >= MAX_ATTEMPTS
     if given_up:
         outbox.failed_at = _now()
+        # Never sent now; its body may hold a personal link, and secrets are not kept.
+        outbox.text_body = outbox.html_body = ""
     else:
         outbox.next_attempt_at = _now() + backoff(outbox.attempts)
     db.session.commit()

@@ -11,6 +11,7 @@ from ordet.extensions import db
 from ordet.invitations.models import Invitation, InvitationTally
 from ordet.invitations.services import queue_due_reminders
 from ordet.mail import OutboxMessage
+from ordet.security import hash_secret
 
 from . import invitation_helpers as h
 from .factories import csrf_from
@@ -67,8 +68,11 @@ def test_upload_send_answer_and_see_the_rate(app, client, runner, smtp, pilot): 
     assert h.answer_by_link(anna, path).endswith("/svar/tak")
     thanks = anna.get("/svar/tak")
     assert "Tak for dine svar" in thanks.text and "data-return-url" not in thanks.text
+    # The link is spent: its page is kind, and the same as for a link that never existed.
     again = other_client(app).get("/" + path)
-    assert "Tak — du har allerede svaret" in again.text
+    assert again.status_code == 404
+    assert "Linket er allerede brugt, eller det er udløbet." in again.text
+    assert "Har du allerede svaret, så tak for dine svar." in again.text
 
     bo_path, _ = h.links_in(smtp.collector.to("bo@example.dk")[0])
     h.answer_by_link(other_client(app), bo_path, stop_after=3)
@@ -160,11 +164,8 @@ def test_the_database_holds_no_path_from_a_response_to_an_email(app, runner, smt
         assert not targets & {"response", "answer"}
     # No value of the response is anything the invitation side knows.
     [response] = db.session.scalars(db.select(Response)).all()
-    invitation_side = {
-        invitation.email,
-        str(invitation.id),
-        *(t.token_hash for t in invitation.tokens),
-    }
+    assert invitation.tokens == []  # deleted when the answer was sent
+    invitation_side = {invitation.email, str(invitation.id), hash_secret(token)}
     response_values = {str(v) for v in (response.draft_key_hash, response.assisted)}
     response_values |= {a.value for a in db.session.scalars(db.select(Answer))}
     assert not response_values & invitation_side
@@ -182,13 +183,53 @@ def test_unknown_expired_and_used_links_look_alike(app, client, runner, smtp, pi
     unknown = client.get("/s/" + "A" * 43)
     used = client.get("/" + used_path)
     assert unknown.status_code == used.status_code == 404
-    assert "Linket virker ikke" in unknown.text and "anna" not in unknown.text
-    assert client.get(f"/s/{'B' * 43}/afmeld").status_code == 404
+    assert "Linket er allerede brugt" in unknown.text and "anna" not in unknown.text
+    assert gone_text(used) == gone_text(unknown)
+    assert gone_text(used)[0] == "Linket er allerede brugt, eller det er udløbet."
+    # Opting out after answering: nothing to do, and said the same way as for a wrong link.
+    used_opt_out = client.get(f"/{used_path}/afmeld")
+    unknown_opt_out = client.get(f"/s/{'B' * 43}/afmeld")
+    assert used_opt_out.status_code == unknown_opt_out.status_code == 404
+    assert gone_text(used_opt_out) == gone_text(unknown_opt_out)
+    assert "får du ikke flere påmindelser" in used_opt_out.text
     round_.closed_early = True
     db.session.commit()
     bo_path, _ = h.links_in(smtp.collector.to("bo@example.dk")[0])
     closed = client.get("/" + bo_path)
     assert closed.status_code == 404 and "lukket" in closed.text
+
+
+def gone_text(page) -> list[str]:
+    """The words of a "link gone" page."""
+    return re.findall(r"<(?:h1|p)[^>]*>([^<]+)</", page.text.split("<main", 1)[1])
+
+
+def test_a_bounce_is_noted_and_the_given_up_mail_forgotten(app, runner, smtp, pilot):  # noqa: F811
+    smtp.collector.refuse["bo@example.dk"] = "550 5.1.1 No such user"
+    assert "bounced invitations 1" in send(runner)
+    db.session.expire_all()
+    bounced = db.session.scalars(db.select(Invitation).where(Invitation.bounced_on.is_not(None)))
+    assert [i.email for i in bounced] == ["bo@example.dk"]
+    # The others' mails were sent, Bo's given up: the outbox keeps neither.
+    assert db.session.scalars(db.select(OutboxMessage)).all() == []
+
+
+def test_opting_out_deletes_the_unsent_reminder(app, client, runner, smtp, pilot):  # noqa: F811
+    tilbud, round_ = pilot
+    send(runner)
+    tomorrow = date.today() + timedelta(days=1)
+    h.set_contact(client, round_, tilbud, first=tomorrow.isoformat())
+    assert queue_due_reminders(tomorrow).first == 4
+    db.session.commit()
+    path, _ = h.links_in(smtp.collector.to("carl@example.dk")[0])
+    page = other_client(app).post(f"/{path}/afmeld", data={"List-Unsubscribe": "One-Click"})
+    assert "Du er afmeldt" in page.text
+    db.session.expire_all()
+    waiting = sorted(m.recipient for m in db.session.scalars(db.select(OutboxMessage)))
+    assert waiting == ["anna@example.dk", "bo@example.dk", "dorte@example.dk"]
+    send(runner)
+    assert sorted(m["To"] for m in smtp.messages[4:]) == waiting
+    assert db.session.scalars(db.select(OutboxMessage)).all() == []
 
 
 def test_the_link_is_rate_limited(app, client):

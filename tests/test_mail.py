@@ -52,7 +52,7 @@ def test_a_refusal_mid_batch_is_retried_later_and_nothing_is_duplicated(app, smt
     smtp.collector.refuse[addresses[2]] = "451 4.3.0 Try again later"
     first = deliver(smtp.url, tmp_path)
     assert (first.sent, first.failed) == (4, 1)
-    waiting = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.sent_at.is_(None)))
+    [waiting] = db.session.scalars(db.select(OutboxMessage)).all()  # the sent ones are gone
     assert waiting.recipient == addresses[2] and waiting.next_attempt_at > _now()
     assert deliver(smtp.url, tmp_path).sent == 0  # backoff: not yet
     smtp.collector.refuse.clear()
@@ -80,6 +80,10 @@ def test_a_permanent_refusal_is_given_up_not_retried(app, smtp, tmp_path):  # no
     assert report.given_up == 1
     make_all_due()
     assert deliver(smtp.url, tmp_path).sent == 0 and smtp.messages == []
+    # Kept for whoever settles it (``note_bounces``), but never to be sent: no body.
+    [given_up] = db.session.scalars(db.select(OutboxMessage)).all()
+    assert given_up.recipient == address and given_up.failed_at
+    assert given_up.text_body == given_up.html_body == ""
 
 
 def test_an_unreachable_server_touches_nothing(app, tmp_path):
@@ -111,9 +115,28 @@ def test_without_a_mail_url_messages_become_eml_files(app, tmp_path):
     assert len(files) == 2 and b"List-Unsubscribe" in files[0].read_bytes()
 
 
-def test_a_sent_message_keeps_no_body(app, smtp, tmp_path):  # noqa: F811
-    queue(1)
-    deliver(smtp.url, tmp_path)
-    message = db.session.scalar(db.select(OutboxMessage))
-    assert message.sent_at and message.text_body == message.html_body == ""
+def test_a_sent_message_leaves_no_row(app, smtp, tmp_path):  # noqa: F811
+    """Not its body (a personal link), nor whom it was for, why (``ref``) or when."""
+    queue_mail("a@example.dk", "Emne", "Tekst", ref="invitation:1")
+    queue_mail("b@example.dk", "Emne", "Tekst", ref="invitation:2")
+    db.session.commit()
+    smtp.collector.refuse["b@example.dk"] = "451 4.3.0 Try again later"
+    assert deliver(smtp.url, tmp_path).sent == 1
     assert smtp.messages[0].get_body(("plain",)).get_content().strip() == "Tekst"
+    # What is not sent yet keeps everything, to be sent later.
+    [waiting] = db.session.scalars(db.select(OutboxMessage)).all()
+    assert (waiting.recipient, waiting.ref, waiting.text_body) == (
+        "b@example.dk",
+        "invitation:2",
+        "Tekst",
+    )
+    smtp.collector.refuse.clear()
+    make_all_due()
+    assert deliver(smtp.url, tmp_path).sent == 1
+    assert db.session.scalars(db.select(OutboxMessage)).all() == []
+
+
+def test_an_eml_file_leaves_no_row_either(app, tmp_path):
+    queue(2)
+    assert deliver(None, tmp_path).sent == 2
+    assert db.session.scalars(db.select(OutboxMessage)).all() == []

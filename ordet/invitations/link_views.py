@@ -1,7 +1,9 @@
 """The pårørende's own pages: ``/s/<token>`` opens the shared answering flow; opt-out.
 
-Unknown, expired and used links all get ``invitations/link_gone.html`` with status 404,
-after the same single hash lookup, so nothing tells whether an email is on a list.
+Unknown, purged and used links all get ``invitations/link_gone.html`` with status 404 and
+the same words, after the same single hash lookup, so nothing tells whether an email is on a
+list or whether someone answered: a used link is an unknown one, as ``mark_answered`` deletes
+an answered invitation's tokens.
 """
 
 from datetime import date
@@ -25,20 +27,35 @@ VARIANT = "paaroerende"
 LIMIT = "30 per minute"
 
 
-def _gone(message):
-    return render_template("invitations/link_gone.html", message=message), 404
+def _gone(message, hint=None):
+    return render_template("invitations/link_gone.html", message=message, hint=hint), 404
 
 
-UNKNOWN = _l("Linket virker ikke. Tjek, at du har brugt hele linket fra din e-mail.")
+SPENT = _l("Linket er allerede brugt, eller det er udløbet.")
+# Said to everyone the link does not find: it may be someone who answered, or a typo.
+SPENT_HINT = _l(
+    "Har du allerede svaret, så tak for dine svar. "
+    "Ellers tjek, at du har brugt hele linket fra din e-mail."
+)
+SPENT_OPT_OUT_HINT = _l(
+    "Har du allerede svaret, får du ikke flere påmindelser. "
+    "Ellers tjek, at du har brugt hele linket fra din e-mail."
+)
+
+
+def _found(token: str) -> Invitation | None:
+    """The link's invitation while the link works; None for a used or purged one."""
+    invitation = services.find_by_token(token)
+    if invitation is None or invitation.purged_on is not None or invitation.answered:
+        return None  # (answered with tokens left: only rows older than mark_answered's delete)
+    return invitation
 
 
 def _usable(token: str):
     """(invitation, round, questionnaire), or a ready "gone" page."""
-    invitation = services.find_by_token(token)
-    if invitation is None or invitation.purged_on is not None:
-        return None, _gone(UNKNOWN)
-    if invitation.answered:
-        return None, _gone(_l("Tak — du har allerede svaret."))
+    invitation = _found(token)
+    if invitation is None:
+        return None, _gone(SPENT, SPENT_HINT)
     round_ = db.session.get(Round, invitation.round_id)
     version = round_.version_of(VARIANT)
     if not round_.is_open(date.today()) or version is None:
@@ -95,9 +112,9 @@ def begin(token: str):
 @csrf.exempt
 def opt_out(token: str):
     """GET asks; POST (the form, or a mail client's one-click, RFC 8058) opts out."""
-    invitation: Invitation | None = services.find_by_token(token)
-    if invitation is None or invitation.purged_on is not None:
-        return _gone(UNKNOWN)
+    invitation = _found(token)
+    if invitation is None:
+        return _gone(SPENT, SPENT_OPT_OUT_HINT)
     if request.method == "POST":
         if request.form.get("List-Unsubscribe") != "One-Click":
             csrf.protect()

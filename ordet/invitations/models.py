@@ -9,11 +9,16 @@ Dates kept, and why each is set at a time unrelated to answering: ``invited_on``
 the reminder dates (the day the list's reminder run passed this invitation, whether or not it
 had answered by then), ``opted_out_on``, ``bounced_on`` and ``purged_on``.
 ``tests/test_no_join.py`` holds the list and fails on a new date column or a key to a response.
+
+Nor do the links and mails keep the count: each mail had its own token, so ``mark_answered``
+deletes all of an answered invitation's tokens, and the outbox forgets a message once it is
+delivered (``ordet/mail.py``).
 """
 
+import secrets
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -49,10 +54,27 @@ class Invitation(db.Model):
     )
 
 
-class InvitationToken(db.Model):
-    """The hash of one emailed link. Each mail carries a fresh random token; all stay valid."""
+def random_token_id() -> int:
+    """A random positive 63-bit key: collisions are negligible at any list size."""
+    return secrets.randbits(63) or 1
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+
+class InvitationToken(db.Model):
+    """The hash of one emailed link. Each mail carries a fresh random token; all stay valid
+    until the invitation is answered, when ``mark_answered`` deletes every one of them.
+
+    The key is random, not a sequence: the tokens of those who have not answered stay, and
+    with sequential keys the gaps the deleted ones leave between them would tell which
+    reminders an answered invitation had got. (On SQLite the column is the rowid itself,
+    so no hidden sequence is left either.)
+    """
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"),
+        primary_key=True,
+        autoincrement=False,
+        default=random_token_id,
+    )
     invitation_id: Mapped[int] = mapped_column(
         ForeignKey("invitation.id", ondelete="CASCADE"), index=True
     )

@@ -236,17 +236,18 @@ def _count_reminders(round_id: int, tilbud_id: int, number: int, mailed: int) ->
 
 
 def opt_out(invitation: Invitation, today: date) -> None:
-    """No more mail to this person; unsent reminders to them are dropped. Idempotent."""
+    """No more mail to this person; unsent reminders to them are deleted. Idempotent.
+
+    (A message already claimed by ``send-mail`` is on its way and goes when delivered.)
+    """
     if invitation.opted_out_on is None:
         invitation.opted_out_on = today
     db.session.execute(
-        update(OutboxMessage)
-        .where(
+        delete(OutboxMessage).where(
             OutboxMessage.ref == f"invitation:{invitation.id}",
-            OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None),
             OutboxMessage.claimed_at.is_(None),
         )
-        .values(failed_at=_now(), last_error="opted out")
     )
     db.session.flush()
 
@@ -276,11 +277,14 @@ ANSWERED_AFTER = (
 
 
 def mark_answered(token_hash: str) -> None:
-    """Record *that* the link's invitation was answered, and count it on its list's tally.
+    """Record *that* the link's invitation was answered, count it on its list's tally, and
+    delete every link token of the invitation.
 
-    Nothing else is written: no date and no reminder count on the invitation, nothing in the
-    outbox. Runs on the question screens' connection (``driver_sql``), so the mark and the
-    count commit with the response or not at all; a second submit counts nothing.
+    The tokens go because there was one per mail: left, their number would tell how many
+    reminders this person got before answering. The links stop working anyway once the
+    answer is in. Nothing else is written: no date and no reminder count on the invitation,
+    nothing in the outbox. Runs on the question screens' connection (``driver_sql``), so all
+    of it commits with the response or not at all; a second submit finds no token.
     """
     connection = driver_sql.connection()
     found = connection.execute(
@@ -303,6 +307,7 @@ def mark_answered(token_hash: str) -> None:
     )
     if marked.rowcount != 1:
         return  # answered meanwhile on another device, and counted there
+    connection.execute(delete(TOKEN).where(TOKEN.c.invitation_id == invitation_id))
     column = ANSWERED_AFTER[min(reminders, 2)]
     counted = connection.execute(
         update(TALLY)
@@ -316,14 +321,16 @@ def mark_answered(token_hash: str) -> None:
 
 
 def note_bounces(today: date) -> int:
-    """Invitations whose mail the server refused for good are marked bounced."""
-    refs = db.session.scalars(
-        select(OutboxMessage.ref).where(
-            OutboxMessage.ref.like("invitation:%"),
-            OutboxMessage.failed_at.is_not(None),
-            OutboxMessage.last_error != "opted out",
-        )
-    ).all()
+    """Invitations whose mail was given up (refused for good) are marked bounced.
+
+    The given-up messages are deleted once the bounce is recorded: their recipient, ``ref``
+    and times would tell, like a sent one's, which mail this person got before answering.
+    """
+    given_up = (
+        OutboxMessage.ref.like("invitation:%"),
+        OutboxMessage.failed_at.is_not(None),
+    )
+    refs = db.session.scalars(select(OutboxMessage.ref).where(*given_up)).all()
     ids = {int(ref.split(":", 1)[1]) for ref in refs}
     if not ids:
         return 0
@@ -332,5 +339,6 @@ def note_bounces(today: date) -> int:
         .where(Invitation.id.in_(ids), Invitation.bounced_on.is_(None))
         .values(bounced_on=today)
     )
+    db.session.execute(delete(OutboxMessage).where(*given_up, OutboxMessage.ref.in_(set(refs))))
     db.session.flush()
     return result.rowcount or 0
