@@ -76,10 +76,11 @@ def test_results_sheet_matches_the_results_functions_suppressed_cells_included(
         cell = results.questions[record["Nøgle"]][names[record["Enhed"]].key]
         if cell.hidden:
             hidden += 1
-            assert record["Antal svar"] == "For få svar" == record["Andel positive"]
+            assert record["Antal svar i alt"] == "For få svar" == record["Andel positive"]
             continue
         checked += 1
-        assert record["Antal svar"] == cell.n
+        assert record["Antal svar i alt"] == cell.n
+        assert record["Antal svar på skalaen"] == cell.scale_n
         assert record["Antal: Nej"] == cell.counts.get("nej", 0)
         assert record["Andel positive"] == pytest.approx(cell.positive_share)
         assert record["Gennemsnit"] == pytest.approx(cell.mean)
@@ -95,8 +96,8 @@ def test_results_sheet_matches_the_results_functions_suppressed_cells_included(
             if results.questionnaire.theme_label(k, "da") == record["Tema"]
         )
         cell = results.themes[key][names[record["Enhed"]].key]
-        expected = "For få svar" if cell.hidden else cell.n
-        assert record["Antal svar"] == expected
+        expected = "For få svar" if cell.hidden else cell.scale_n  # the count behind the share
+        assert record["Antal svar på skalaen (svar, ikke personer)"] == expected
     ws = wb["Resultater Borgere"]
     assert ws.freeze_panes == "A2" and ws.tables  # the table carries the filter
     assert wb.properties.title.startswith("Ordet er dit")

@@ -2,9 +2,14 @@
 
 Status rule (also written in the sheet):
 - "ikke startet": no finished response this round;
-- "implementeret": a kiosk enrolled and kiosk responses from at least half the borgere served
-  (or, when borgere served is unknown, at least the anonymity threshold of responses);
+- "implementeret": a kiosk enrolled and a response rate of at least 50 %: complete kiosk
+  responses from at least half the borgere served (or, when borgere served is unknown, at
+  least the anonymity threshold of complete kiosk responses);
 - "i gang": everything in between.
+
+"Svarprocent" is the results overview's: complete kiosk responses over borgere served
+(``results.queries.response_rate``); partial responses have their own column, and a rate above
+100 % gets a written warning in "Bemærkning".
 """
 
 from collections.abc import Iterable
@@ -16,7 +21,13 @@ from ..extensions import db
 from ..invitations.queries import invited_and_answered
 from ..kiosk.models import Device
 from ..results.aggregate import RoundResults
-from ..results.queries import borgere_served, participation
+from ..results.queries import (
+    borgere_served,
+    kiosk_complete,
+    over_full,
+    participation,
+    response_rate,
+)
 from ..results.units import TILBUD
 from ..rounds.models import Round, RoundQuestionnaire
 from ..weeks import week_label
@@ -25,9 +36,11 @@ from .writer import INTEGER, PERCENT, Sheet
 NOT_STARTED, STARTED, DONE = "ikke startet", "i gang", "implementeret"
 RULE = (
     "Status: 'ikke startet' = ingen besvarelser i runden; 'implementeret' = mindst én kiosk "
-    "tilmeldt og kioskbesvarelser fra mindst halvdelen af de borgere, tilbuddet har (uden "
-    "kendt antal borgere: mindst anonymitetsgrænsen); ellers 'i gang'."
+    "tilmeldt og færdige kioskbesvarelser fra mindst halvdelen af de borgere, tilbuddet har "
+    "(uden kendt antal borgere: mindst anonymitetsgrænsen); ellers 'i gang'. "
+    "Svarprocent = færdige kioskbesvarelser / borgere; delvise besvarelser står for sig."
 )
+OVER_FULL = "Over 100 %: tjek antallet af borgere"
 
 
 def invitation_counts(round_id: int, tilbud_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
@@ -45,6 +58,7 @@ def _previous_round(round_: Round) -> Round | None:
 
 
 def status(responses: int, kiosk: int, served: int | None, kiosks: int, threshold: int) -> str:
+    """``kiosk``: complete kiosk responses (the numerator of the response rate)."""
     if responses == 0:
         return NOT_STARTED
     enough = kiosk * 2 >= served if served else kiosk >= threshold
@@ -94,14 +108,16 @@ def rollout_sheet(round_: Round, results: RoundResults, tilbud_ids: list[int]) -
         "Første svar (uge)",
         "Seneste svar (uge)",
         "Svar denne runde",
+        "Heraf delvise",
         "Svar sidste runde",
         "Borgere",
-        "Svarprocent kiosk",
+        "Svarprocent (færdige kioskbesvarelser / borgere)",
         "Pårørende inviteret",
         "Pårørende svar",
         "Svarprocent pårørende",
         "Kiosker tilmeldt",
         "Status",
+        "Bemærkning",
     ]
     rows = []
     for key, unit in tree.units.items():
@@ -109,7 +125,9 @@ def rollout_sheet(round_: Round, results: RoundResults, tilbud_ids: list[int]) -
             continue
         now = counts.get(unit.id, {})
         total = sum(sum(s.values()) for s in now.values())
-        kiosk = sum(sum(s.values()) for v, s in now.items() if v != "paaroerende")
+        partial = sum(s.get(PARTIAL, 0) for s in now.values())
+        kiosk = kiosk_complete(now)
+        rate = response_rate(kiosk, served.get(unit.id))
         previous = sum(sum(s.values()) for s in before.get(unit.id, {}).values())
         inv, answered = invited.get(unit.id, (0, 0))
         first, last = dates.get(unit.id, (None, None))
@@ -124,9 +142,10 @@ def rollout_sheet(round_: Round, results: RoundResults, tilbud_ids: list[int]) -
                 week_label(first) if first else None,
                 week_label(last) if last else None,
                 total,
+                partial,
                 previous if earlier else None,
                 served.get(unit.id),
-                kiosk / served[unit.id] if served.get(unit.id) else None,
+                rate,
                 inv,
                 answered,
                 answered / inv if inv else None,
@@ -134,6 +153,7 @@ def rollout_sheet(round_: Round, results: RoundResults, tilbud_ids: list[int]) -
                 status(
                     total, kiosk, served.get(unit.id), kiosks.get(unit.id, 0), results.threshold
                 ),
+                OVER_FULL if over_full(rate) else None,
             ]
         )
     rows.sort(key=lambda r: (r[1], r[2]))
@@ -141,11 +161,12 @@ def rollout_sheet(round_: Round, results: RoundResults, tilbud_ids: list[int]) -
         6: INTEGER,
         7: INTEGER,
         8: INTEGER,
-        9: PERCENT,
-        10: INTEGER,
+        9: INTEGER,
+        10: PERCENT,
         11: INTEGER,
-        12: PERCENT,
-        13: INTEGER,
+        12: INTEGER,
+        13: PERCENT,
+        14: INTEGER,
     }
-    widths = [30, 30, 34, 18, 12, 12, 10, 10, 10, 12, 12, 12, 12, 10, 14]
+    widths = [30, 30, 34, 18, 12, 12, 10, 10, 10, 10, 16, 12, 12, 12, 10, 14, 36]
     return Sheet("Udrulning", headers, rows, formats, widths, notes=[[], [RULE]])

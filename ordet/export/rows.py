@@ -4,15 +4,16 @@ Nothing here formats or writes: ``writer.py`` does that. Every number comes from
 ``round_results`` / ``unit_view``, so the workbook and the pages hide exactly the same cells.
 """
 
-from datetime import datetime
-
 from ..results.aggregate import RoundResults
 from ..results.presentation import UnitView, unit_view
 from ..results.units import AREA, ORGANISATION, TILBUD, Unit
-from ..rounds.models import Round
-from .writer import DATE, DECIMAL, INTEGER, PERCENT, ChartSpec, Formatted, Sheet
+from .writer import DECIMAL, INTEGER, PERCENT, POINTS, ChartSpec, Sheet
 
 SUPPRESSED = "For få svar"
+ALL_ANSWERS = "Antal svar i alt"
+SCALE_ANSWERS = "Antal svar på skalaen"
+THEME_ANSWERS = "Antal svar på skalaen (svar, ikke personer)"
+CHANGE = "Ændring (procentpoint)"
 LEVELS = {ORGANISATION: "Organisation", AREA: "Specialområde", TILBUD: "Tilbud"}
 VARIANT_NAMES = {"borger": "Borgere", "unge": "Unge", "paaroerende": "Pårørende"}
 
@@ -36,27 +37,47 @@ def views(results: RoundResults, units: list[Unit]) -> list[UnitView]:
     return [unit_view(results, unit, kept) for unit in kept]
 
 
-def _options(results: RoundResults) -> list[tuple[str, str]]:
-    seen: dict[str, str] = {}
+def _options(results: RoundResults) -> list[tuple[str, str, bool]]:
+    """(code, Danish label, special) of every option of the scale questions, in order."""
+    seen: dict[str, tuple[str, str, bool]] = {}
     for question in results.scale_questions():
         for option in question.options:
-            seen.setdefault(option.code, option.label("da"))
-    return list(seen.items())
+            seen.setdefault(option.code, (option.code, option.label("da"), option.special))
+    return list(seen.values())
+
+
+def _columns(columns: list[tuple[str, str | None, int]]) -> tuple[list, dict, list]:
+    """Headers, formats and widths from (header, number format or None, width)."""
+    formats = {i: fmt for i, (_h, fmt, _w) in enumerate(columns) if fmt}
+    return [h for h, _f, _w in columns], formats, [w for _h, _f, w in columns]
 
 
 def results_sheet(results: RoundResults, unit_views: list[UnitView]) -> Sheet:
-    """Per unit × question: n, counts and shares per option, share positive, mean, trend."""
+    """Per unit × question: answers in all and on the scale, counts per option, shares of the
+    answers on the scale (the options on it, "Andel positive") and of all answers (the special
+    answers), mean, trend in percentage points."""
     options = _options(results)
-    headers = ["Niveau", "Enhed", "Specialområde", "Nøgle", "Spørgsmål", "Tema", "Antal svar"]
-    headers += [f"Antal: {label}" for _c, label in options]
-    headers += [f"Andel: {label}" for _c, label in options]
-    headers += ["Andel positive", "Gennemsnit", "Sidste runde: andel positive", "Ændring"]
-    first_share = 7 + len(options)
-    formats = {6: INTEGER}
-    formats |= {i: INTEGER for i in range(7, first_share)}
-    formats |= {i: PERCENT for i in range(first_share, first_share + len(options) + 1)}
-    formats |= {first_share + len(options) + 1: DECIMAL}
-    formats |= {first_share + len(options) + 2: PERCENT, first_share + len(options) + 3: PERCENT}
+    scale = [(code, label) for code, label, special in options if not special]
+    specials = [(code, label) for code, label, special in options if special]
+    headers, formats, widths = _columns(
+        [
+            ("Niveau", None, 14),
+            ("Enhed", None, 34),
+            ("Specialområde", None, 30),
+            ("Nøgle", None, 20),
+            ("Spørgsmål", None, 44),
+            ("Tema", None, 22),
+            (ALL_ANSWERS, INTEGER, 10),
+            (SCALE_ANSWERS, INTEGER, 12),
+            *((f"Antal: {label}", INTEGER, 12) for _c, label, _s in options),
+            *((f"Andel: {label}", PERCENT, 12) for _c, label in scale),
+            *((f"Andel af alle svar: {label}", PERCENT, 14) for _c, label in specials),
+            ("Andel positive", PERCENT, 12),
+            ("Gennemsnit", DECIMAL, 12),
+            ("Sidste runde: andel positive", PERCENT, 14),
+            (CHANGE, POINTS, 12),
+        ]
+    )
 
     def rows():
         for view in unit_views:
@@ -71,15 +92,15 @@ def results_sheet(results: RoundResults, unit_views: list[UnitView]) -> Sheet:
                 ]
                 stats = cell.stats
                 if stats.hidden:
-                    row += [SUPPRESSED] * (1 + 2 * len(options) + 4)
+                    row += [SUPPRESSED] * (len(headers) - len(row))
                 else:
-                    row.append(stats.n)
-                    row += [stats.counts.get(code, 0) for code, _l in options]
-                    row += [stats.share(code) for code, _l in options]
+                    row += [stats.n, stats.scale_n]
+                    row += [stats.counts.get(code, 0) for code, _l, _s in options]
+                    row += [stats.scale_share(code) for code, _l in scale]
+                    row += [stats.share_of_all(code) for code, _l in specials]
                     row += [stats.positive_share, stats.mean, *_previous(cell)]
                 yield row
 
-    widths = [14, 34, 30, 20, 44, 22, 10] + [12] * (2 * len(options)) + [12, 12, 14, 10]
     return Sheet(
         f"Resultater {VARIANT_NAMES.get(results.variant, results.variant)}"[:31],
         headers,
@@ -90,27 +111,31 @@ def results_sheet(results: RoundResults, unit_views: list[UnitView]) -> Sheet:
 
 
 def _previous(cell) -> list:
+    """Last round's share positive and the change since, in percentage points."""
     if cell.previous is None:
         return [None, None]
     if cell.previous.hidden:
         return [SUPPRESSED, None]
-    return [cell.previous.positive_share, cell.change]
+    return [cell.previous.positive_share, cell.change_points]
 
 
 def themes_sheet(all_results: list[tuple[RoundResults, list[UnitView]]]) -> Sheet:
-    headers = [
-        "Skema",
-        "Niveau",
-        "Enhed",
-        "Specialområde",
-        "Tema",
-        "Antal svar",
-        "Andel positive",
-        "Gennemsnit",
-        "Sidste runde: andel positive",
-        "Ændring",
-    ]
-    formats = {5: INTEGER, 6: PERCENT, 7: DECIMAL, 8: PERCENT, 9: PERCENT}
+    """Per questionnaire × unit × theme. A theme's count is the count behind its share: the
+    answers on the scale summed over its questions (answers, not people)."""
+    headers, formats, widths = _columns(
+        [
+            ("Skema", None, 12),
+            ("Niveau", None, 14),
+            ("Enhed", None, 34),
+            ("Specialområde", None, 30),
+            ("Tema", None, 28),
+            (THEME_ANSWERS, INTEGER, 14),
+            ("Andel positive", PERCENT, 12),
+            ("Gennemsnit", DECIMAL, 12),
+            ("Sidste runde: andel positive", PERCENT, 14),
+            (CHANGE, POINTS, 12),
+        ]
+    )
 
     def rows():
         for results, unit_views in all_results:
@@ -127,14 +152,13 @@ def themes_sheet(all_results: list[tuple[RoundResults, list[UnitView]]]) -> Shee
                         row += [SUPPRESSED] * 5
                     else:
                         row += [
-                            cell.stats.n,
+                            cell.stats.scale_n,
                             cell.stats.positive_share,
                             cell.stats.mean,
                             *_previous(cell),
                         ]
                     yield row
 
-    widths = [12, 14, 34, 30, 28, 10, 12, 12, 14, 10]
     return Sheet("Temaer", headers, rows(), formats, widths)
 
 
@@ -192,46 +216,3 @@ def charts_sheet(all_results: list[tuple[RoundResults, list[UnitView]]]) -> Shee
         charts,
         filter=False,
     )
-
-
-def overview_sheet(
-    round_: Round,
-    all_results,
-    participation_rows,
-    user_name: str,
-    threshold: int,
-    generated: datetime,
-) -> Sheet:
-    rows: list[list] = [
-        ["Runde", round_.name],
-        ["Åbner", Formatted(round_.opens_on, DATE)],
-        ["Lukker", Formatted(round_.closes_on, DATE)],
-        [
-            "Spørgeskemaer",
-            ", ".join(
-                f"{VARIANT_NAMES.get(r.variant)} v{r.questionnaire.version}"
-                for r, _v in all_results
-            ),
-        ],
-        ["Dannet", Formatted(generated, "dd-mm-yyyy hh:mm")],
-        ["Dannet af", user_name],
-        ["Anonymitetsgrænse", threshold],
-        [
-            "Regel",
-            f'Grupper med færre end {threshold} svar vises som "{SUPPRESSED}"; '
-            "er én gruppe skjult, skjules også den mindste anden gruppe.",
-        ],
-        [None, None],
-        ["Besvarelser i alt pr. skema", None],
-    ]
-    for results, unit_views in all_results:
-        top = unit_views[0].responses if unit_views else None
-        n = top.n if top and not top.hidden else SUPPRESSED
-        rows.append([VARIANT_NAMES.get(results.variant, results.variant), n])
-    rows += [[None, None], ["Deltagelse pr. specialområde", None]]
-    rows += [
-        [r["unit"].name, r["complete"] + r["partial"]]
-        for r in participation_rows
-        if r["unit"].kind == AREA
-    ]
-    return Sheet("Oversigt", ["Felt", "Værdi"], rows, {}, [34, 70], filter=False)

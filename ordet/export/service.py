@@ -17,6 +17,7 @@ from ..results.queries import overview_rows
 from ..results.releases import ensure_release
 from ..rounds.models import Round
 from . import raw, rows
+from .overview import overview_sheet
 from .rawcsv import write_legend_csv, write_raw_csv
 from .rollout import rollout_sheet
 from .writer import write_workbook
@@ -42,13 +43,14 @@ def export_round(
     first = all_results[0][0]
     participation = overview_rows(round_, select_ids(visible), scope, EXPORT_RESULTS)
     sheets = [
-        rows.overview_sheet(
+        overview_sheet(
             round_,
             all_results,
             participation,
             user_name,
             first.threshold,
             datetime.now(UTC).replace(tzinfo=None),
+            whole=scope.allows_organisation(round_.organisation_id, EXPORT_RESULTS),
         ),
         rollout_sheet(round_, first, visible),
         *[rows.results_sheet(results, views) for results, views in all_results],

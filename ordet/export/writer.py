@@ -28,6 +28,7 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 
 PERCENT, DECIMAL, DATE, INTEGER = "0%", "0.00", "dd-mm-yyyy", "0"
+POINTS = "0.0"  # percentage points (12.5), not a fraction
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 RISKY = frozenset(FORMULA_STARTS)
 NUMBERS = frozenset({int, float, date, datetime})

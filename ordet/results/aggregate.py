@@ -37,15 +37,25 @@ class Stats:
     scored_n: int = 0
     hidden: bool = False
 
+    # Two denominators, never mixed in one figure: an option on the scale and "Andel positive"
+    # are shares of the answers on the scale; "Ved ikke" and "Vil ikke svare" are shares of
+    # all answers. So the options' shares add up to 100 % with nothing missing.
+
     @property
     def positive_share(self) -> float | None:
+        """Positive answers over the answers on the scale."""
         return self.positive / self.scale_n if self.scale_n and not self.hidden else None
 
     @property
     def mean(self) -> float | None:
         return self.score_sum / self.scored_n if self.scored_n and not self.hidden else None
 
-    def share(self, code: str) -> float | None:
+    def scale_share(self, code: str) -> float | None:
+        """An option on the scale over the answers on the scale (as ``positive_share``)."""
+        return self.counts.get(code, 0) / self.scale_n if self.scale_n and not self.hidden else None
+
+    def share_of_all(self, code: str) -> float | None:
+        """An answer (meant for the special answers) over all answers, specials included."""
         return self.counts.get(code, 0) / self.n if self.n and not self.hidden else None
 
 

@@ -1,6 +1,7 @@
 """What a results page (and the export) shows for one unit: cells with trends, within scope."""
 
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
 
@@ -12,6 +13,14 @@ SUPPRESSED_TEXT = _l("For få svar til at vise resultatet")
 SUPPRESSED_SHORT = _l("For få svar")
 # A change under half a percentage point is shown as unchanged.
 STEADY = 0.005
+
+
+def rounded(value: float, digits: int = 0) -> float:
+    """``value`` rounded half away from zero, as a spreadsheet shows it with a number format, so
+    the page and the workbook show the same digits (Python's "%.0f" gives 62 for 62.5, Excel
+    63). Twelve significant digits first: 0.575 * 100 is 57.49999999999999, and means 57.5."""
+    exact = Decimal(f"{value:.12g}")
+    return float(exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP))
 
 
 @dataclass
@@ -28,6 +37,12 @@ class Cell:
         now = self.stats.positive_share
         then = self.previous.positive_share if self.previous else None
         return None if now is None or then is None else now - then
+
+    @property
+    def change_points(self) -> float | None:
+        """The change in percentage points (12.5 for 50 % → 62.5 %), as the workbook gives it."""
+        change = self.change
+        return None if change is None else change * 100
 
     @property
     def trend(self) -> str | None:

@@ -10,6 +10,8 @@ from ..extensions import db
 from ..rounds.models import Round, RoundTilbud
 from .models import RESPONSES_KEY, ResultCount
 
+PAAROERENDE = "paaroerende"  # the one questionnaire not answered by the borgere
+
 
 def visible_rounds(organisation_ids: Iterable[int]) -> list[Round]:
     ids = list(organisation_ids)
@@ -75,33 +77,57 @@ def overview_rows(round_: Round, visible, scope, permission: str) -> list[dict]:
     return rows
 
 
+def kiosk_complete(by_variant: dict) -> int:
+    """Complete responses to the borgere's own questionnaires (the kiosk ones, not pårørende):
+    the numerator of the response rate."""
+    return sum(s.get(COMPLETE, 0) for v, s in by_variant.items() if v != PAAROERENDE)
+
+
+def response_rate(complete: int, served: int | None) -> float | None:
+    """Svarprocent: complete kiosk responses over the borgere the tilbud serves. Partial
+    responses are not in it (they are counted on their own); above 1 the number of borgere is
+    probably wrong, and the pages say so (``over_full``)."""
+    return complete / served if served else None
+
+
+def over_full(rate: float | None) -> bool:
+    return rate is not None and rate > 1
+
+
 def _row(unit, by_variant: dict, served: int | None) -> dict:
     per_variant = {v: sum(s.values()) for v, s in by_variant.items()}
     complete = sum(s.get(COMPLETE, 0) for s in by_variant.values())
     partial = sum(s.get(PARTIAL, 0) for s in by_variant.values())
-    kiosk = sum(n for v, n in per_variant.items() if v != "paaroerende")
+    rate = response_rate(kiosk_complete(by_variant), served)
     return {
         "unit": unit,
         "variants": per_variant,
         "complete": complete,
         "partial": partial,
         "served": served,
-        "rate": kiosk / served if served else None,
+        "kiosk_complete": kiosk_complete(by_variant),
+        "rate": rate,
+        "over_full": over_full(rate),
     }
 
 
 def _sum_rows(unit, rows: list[dict]) -> dict:
+    """An area's row: sums of its tilbud; its rate only over the tilbud whose borgere are known
+    (a tilbud without that number would add answers and no borgere)."""
     variants: dict[str, int] = defaultdict(int)
     for row in rows:
         for v, n in row["variants"].items():
             variants[v] += n
-    served = sum(r["served"] or 0 for r in rows)
-    kiosk = sum(n for v, n in variants.items() if v != "paaroerende")
+    known = [r for r in rows if r["served"]]
+    served = sum(r["served"] for r in known)
+    rate = response_rate(sum(r["kiosk_complete"] for r in known), served)
     return {
         "unit": unit,
         "variants": dict(variants),
         "complete": sum(r["complete"] for r in rows),
         "partial": sum(r["partial"] for r in rows),
         "served": served or None,
-        "rate": kiosk / served if served else None,
+        "kiosk_complete": sum(r["kiosk_complete"] for r in rows),
+        "rate": rate,
+        "over_full": over_full(rate),
     }

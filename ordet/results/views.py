@@ -18,9 +18,10 @@ from .comments import (
 )
 from .linked import GROUPS
 from .pick import VARIANT_LABELS, Refused, pick, pick_round
-from .presentation import scope_tilbud_ids, unit_param, unit_view
+from .presentation import rounded, scope_tilbud_ids, unit_param, unit_view
 
 bp = Blueprint("results", __name__, url_prefix="/staff/resultater")
+bp.add_app_template_filter(rounded, "rounded")
 
 
 @bp.errorhandler(Refused)
@@ -40,12 +41,13 @@ def index():
 @bp.get("/<slug>/")
 @requires(RESULTS_READ)
 def overview(slug: str):
-    round_ = pick_round(slug, current_scope(), RESULTS_READ)
-    visible = current_scope().tilbud_ids(RESULTS_READ)
+    scope = current_scope()
+    round_ = pick_round(slug, scope, RESULTS_READ)
     return render_template(
         "results/overview.html",
         round=round_,
-        rows=queries.overview_rows(round_, visible, current_scope(), RESULTS_READ),
+        rows=queries.overview_rows(round_, scope.tilbud_ids(RESULTS_READ), scope, RESULTS_READ),
+        whole=scope.allows_organisation(round_.organisation_id, RESULTS_READ),
         variants=VARIANT_LABELS,
     )
 
