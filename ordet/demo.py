@@ -278,9 +278,7 @@ def _users(organisation: Organisation) -> list[tuple[str, str]]:
     return logins
 
 
-def synthetic_responses(
-    rounds: list[Round], tilbud: list[Tilbud], wanted: int, today: date
-) -> int:
+def synthetic_responses(rounds: list[Round], tilbud: list[Tilbud], wanted: int, today: date) -> int:
     """Top the demo up to ``wanted`` finished responses, spread over tilbud and rounds.
 
     Written with bulk inserts and explicit ids: a million responses must load in minutes.

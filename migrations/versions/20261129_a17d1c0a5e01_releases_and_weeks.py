@@ -6,7 +6,8 @@ Create Date: 2026-11-29
 
 ``response.answered_on`` (a day) becomes ``answered_week`` (the Monday of its ISO week).
 ``result_count`` gains the week in its key and is rebuilt from the answers: free-text keys are
-the ones whose counts held the text marker. ``result_release`` holds the published releases.
+the ones whose counts held the text marker. ``result_release`` holds the published releases,
+``release_count`` what each shows.
 """
 
 from datetime import date, timedelta
@@ -174,9 +175,36 @@ def upgrade():
     )
     with op.batch_alter_table("result_release", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_result_release_round_id"), ["round_id"], unique=False)
+    op.create_table(
+        "release_count",
+        sa.Column("release_id", sa.Integer(), nullable=False),
+        sa.Column("tilbud_id", sa.Integer(), nullable=False),
+        sa.Column("question_key", sa.String(length=40), nullable=False),
+        sa.Column("value", sa.String(length=40), nullable=False),
+        sa.Column("help_group", sa.String(length=20), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["release_id"],
+            ["result_release.id"],
+            name=op.f("fk_release_count_release_id_result_release"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["tilbud_id"], ["tilbud.id"], name=op.f("fk_release_count_tilbud_id_tilbud")
+        ),
+        sa.PrimaryKeyConstraint(
+            "release_id",
+            "tilbud_id",
+            "question_key",
+            "value",
+            "help_group",
+            name=op.f("pk_release_count"),
+        ),
+    )
 
 
 def downgrade():
+    op.drop_table("release_count")
     with op.batch_alter_table("result_release", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_result_release_round_id"))
     op.drop_table("result_release")

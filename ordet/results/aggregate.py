@@ -8,7 +8,6 @@ in every export, whoever looks, and nothing moves between two releases.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import func, select
 
@@ -17,8 +16,8 @@ from ..org.models import Organisation
 from ..questionnaires import get as get_questionnaire
 from ..questionnaires.model import Question, Questionnaire
 from ..rounds.models import Round, RoundQuestionnaire
-from .linked import ALL, RESPONDENTS, group_column
-from .models import RESPONSES_KEY, Release, ResultCount
+from .linked import ALL, RESPONDENTS
+from .models import RESPONSES_KEY, Release, ReleaseCount
 from .releases import latest
 from .units import OrgTree, org_tree
 
@@ -85,27 +84,17 @@ def questionnaire_of(round_: Round, variant: str) -> Questionnaire | None:
     return get_questionnaire(variant, version) if version is not None else None
 
 
-def load_counts(
-    round_id: int, variant: str, through_week: date, group: str | None
-) -> list[tuple[int, str, str, int]]:
-    """(tilbud, question, value, n) of a release's weeks, in a help group or all, summed over
-    versions and weeks."""
-    query = (
-        select(
-            ResultCount.tilbud_id,
-            ResultCount.question_key,
-            ResultCount.value,
-            func.sum(ResultCount.count),
-        )
-        .where(
-            ResultCount.round_id == round_id,
-            ResultCount.questionnaire == variant,
-            ResultCount.answered_week <= through_week,
-        )
-        .group_by(ResultCount.tilbud_id, ResultCount.question_key, ResultCount.value)
-    )
+def load_counts(release_id: int, group: str | None) -> list[tuple[int, str, str, int]]:
+    """(tilbud, question, value, n) a release holds, in a help group or all of them."""
+    query = select(
+        ReleaseCount.tilbud_id,
+        ReleaseCount.question_key,
+        ReleaseCount.value,
+        func.sum(ReleaseCount.count),
+    ).where(ReleaseCount.release_id == release_id)
     if group is not None:
-        query = query.where(group_column() == group)
+        query = query.where(ReleaseCount.help_group == group)
+    query = query.group_by(ReleaseCount.tilbud_id, ReleaseCount.question_key, ReleaseCount.value)
     return [(t, k, v, int(n)) for t, k, v, n in db.session.execute(query)]
 
 
@@ -177,7 +166,7 @@ def round_results(
     part_of = {q.key: q.theme for q in questionnaire.questions if q.has_scale}
     by_question: dict[str, dict[NodeKey, Stats]] = defaultdict(dict)
     options: dict[tuple[str, str], OptionInfo] = {}
-    for tilbud_id, key, value, n in load_counts(round_.id, variant, release.through_week, group):
+    for tilbud_id, key, value, n in load_counts(release.id, group):
         node = ("tilbud", tilbud_id)
         if node not in tree.units:
             continue

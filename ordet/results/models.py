@@ -76,3 +76,18 @@ class Release(db.Model):
         for part, kind, unit_id, group in json.loads(self.hidden_json):
             found.setdefault(part, set()).add(((kind, unit_id), group))
         return found
+
+
+class ReleaseCount(db.Model):
+    """What a release shows, frozen: its weeks' counts per tilbud, question, value and help
+    group, summed over versions and weeks (a page reads a few thousand rows, however many
+    responses the round has)."""
+
+    release_id: Mapped[int] = mapped_column(
+        ForeignKey("result_release.id", ondelete="CASCADE"), primary_key=True
+    )
+    tilbud_id: Mapped[int] = mapped_column(ForeignKey("tilbud.id"), primary_key=True)
+    question_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(40), primary_key=True)
+    help_group: Mapped[str] = mapped_column(String(20), primary_key=True)
+    count: Mapped[int]

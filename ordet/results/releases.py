@@ -19,7 +19,7 @@ import json
 import logging
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from ..answering.services import close_stale_drafts
@@ -29,8 +29,8 @@ from ..org.models import Organisation
 from ..questionnaires import get as get_questionnaire
 from ..rounds.models import CLOSED, PLANNED, Round
 from ..weeks import week_of
-from .linked import ALL, GROUPS, cell, parts, round_table
-from .models import RESPONSES_KEY, Release, ResultCount
+from .linked import ALL, GROUPS, cell, group_column, parts, round_table
+from .models import RESPONSES_KEY, Release, ReleaseCount, ResultCount
 from .units import org_tree
 
 log = logging.getLogger(__name__)
@@ -126,7 +126,31 @@ def publish(round_: Round, variant: str, today: date) -> Release | None:
     )
     db.session.add(release)
     db.session.flush()
+    freeze_counts(release)
     return release
+
+
+def freeze_counts(release: Release) -> None:
+    """Copy the counts of the release's weeks into ``ReleaseCount``: what its pages read."""
+    group = group_column()
+    counts = (
+        select(
+            literal(release.id),
+            ResultCount.tilbud_id,
+            ResultCount.question_key,
+            ResultCount.value,
+            group,
+            func.sum(ResultCount.count),
+        )
+        .where(
+            ResultCount.round_id == release.round_id,
+            ResultCount.questionnaire == release.questionnaire,
+            ResultCount.answered_week <= release.through_week,
+        )
+        .group_by(ResultCount.tilbud_id, ResultCount.question_key, ResultCount.value, group)
+    )
+    columns = ["release_id", "tilbud_id", "question_key", "value", "help_group", "count"]
+    db.session.execute(insert(ReleaseCount).from_select(columns, counts))
 
 
 def protect_part(table, tree, threshold: int, earlier: list[set]) -> set | None:
