@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from scipy.optimize import linprog
 
-from ordet.answering.models import COMPLETE, PARTIAL, Response
+from ordet.answering.models import COMPLETE, PARTIAL, Answer, Response
 from ordet.auth.models import Grant, User
 from ordet.extensions import db
 from ordet.results.linked import GROUPS, group_of
@@ -27,8 +27,12 @@ TODAY = date.today()
 THREE_WEEKS_AGO = TODAY - timedelta(days=21)
 
 
+COUNTER = iter(range(10**6))
+
+
 def helped(code: str) -> dict:
-    base = {"tryg": "ja", "glad_for_stedet": "nej", "andet": f"Kommentar ({code or 'ingen'})"}
+    text = f"Kommentar {next(COUNTER)} ({code or 'ingen'})"
+    base = {"tryg": "ja", "glad_for_stedet": "nej", "andet": text}
     return {**base, "hjaelp": code} if code else base
 
 
@@ -187,3 +191,48 @@ def test_a_release_holds_only_weeks_that_are_over(world):
     release = ensure_release(round_, "borger", TODAY)
     assert release.through_week == week_of(TODAY) - timedelta(days=7)
     assert release.respondents == 12 + 10 + 3 + 20 + 1
+
+
+def test_case_10_comments_stand_among_at_least_five_in_an_order_that_is_not_time(client, world):
+    """ANONYMITY.md case 10: no per-filter lists (above); a comment's name covers at least
+    five respondents of the release; the list is not in the order the answers came."""
+    org, _areas, _tilbud, round_, users = world
+    from ordet.results.aggregate import round_results
+    from ordet.results.releases import ensure_release
+
+    session_login(client, users["analyst"])
+    html = page(client, "organisation", None, "kommentarer")
+    shown = re.findall(r"<blockquote>([^<]*)</blockquote>\s*<p class=\"hint\">([^<·]+)", html)
+    assert len(shown) >= 10
+    results = round_results(round_, "borger", release=ensure_release(round_, "borger", TODAY))
+    tree = results.tree
+    sizes = {}
+    for node, unit in tree.units.items():
+        below = tree.tilbud_under(node)
+        # A name covers the tilbud under it that no nearer shown unit names.
+        covered = [
+            t
+            for t in below
+            if all(results.responses[n].hidden for n in _between(tree, ("tilbud", t), node))
+        ]
+        sizes[unit.name] = sum(results.responses[("tilbud", t)].n for t in covered)
+    for _text, name in shown:
+        assert sizes[name.strip()] >= 5, name
+    texts = [t for t, _n in shown]
+    in_time = [
+        a.value
+        for a in db.session.scalars(
+            db.select(Answer).where(Answer.question_key == "andet").order_by(Answer.id)
+        )
+        if a.value in texts
+    ]
+    assert texts != in_time
+
+
+def _between(tree, start, stop) -> list:
+    """The nodes from ``start`` up to, but not including, ``stop``."""
+    path, node = [], start
+    while node != stop:
+        path.append(node)
+        node = tree.parent[node]
+    return path
