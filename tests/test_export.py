@@ -18,6 +18,17 @@ from .factories import make_organisation, make_round, make_specialomraade, make_
 from .results_data import generate, make_response
 from .staff_helpers import session_login
 
+# What a borger can type, and the text the workbook must hold for it (writer.py's docstring).
+TYPED = {
+    **{literal: literal for literal in ["#DIV/0!", "#N/A", "#REF!", "#VALUE!", "#NAME?"]},
+    "#NULL!": "#NULL!",
+    "#NUM!": "#NUM!",
+    "før\x0befter": "før\u240befter",
+    "klokke\x07 og side\x0c": "klokke\u2407 og side\u240c",
+    "\x1b[31mrød": "\u241b[31mrød",
+    "linje 1\nlinje 2\tfane": "linje 1\nlinje 2\tfane",
+    "ikke xml \uffff": "ikke xml \ufffd",
+}
 INJECTIONS = ['=HYPERLINK("http://evil","klik")', "@SUM(1)", "+45 1234", "-2+3", "\tTab"]
 
 
@@ -136,6 +147,29 @@ def test_comments_are_plain_text_never_formulas_and_audited(world, runner, tmp_p
         db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "export.results"))
         is not None
     )
+
+
+def test_any_text_a_borger_types_exports_as_that_text(world, runner, tmp_path):
+    # Issue 18, point 4: "\x0b" made the workbook a 500, "#DIV/0!" became an error cell.
+    org, areas, (big, small, other), now, analyst, lead = world
+    for text in TYPED:
+        make_response(now, other, {"tryg": "ja", "andet": text})
+    areas[1].name = "Område\x0bB"  # an admin's typing goes through the same writer
+    other.name = "#N/A"
+    db.session.commit()
+    wb, _out = export(runner, tmp_path, "--comments", "--raw")
+    ws = wb["Kommentarer"]
+    column = [cell.value for cell in ws[1]].index("Kommentar")
+    cells = {row[column].value: row[column] for row in ws.iter_rows(min_row=2)}
+    for typed, shown in TYPED.items():
+        assert shown in cells, typed
+        assert cells[shown].data_type == "s", typed
+    names = {cell.value for ws in wb for row in ws.iter_rows() for cell in row}
+    assert {"Område\u240bB", "#N/A"} <= names
+    for ws in wb:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type not in ("e", "f"), (ws.title, cell.coordinate, cell.value)
 
 
 def test_scope_bounds_the_workbook(world, runner, tmp_path):

@@ -112,6 +112,19 @@ def test_raw_csv_starts_no_value_like_a_formula(data, runner, tmp_path):
     assert any("fået et ' foran" in r["Betydning"] for r in legend)
 
 
+def test_raw_csv_keeps_error_literals_and_control_characters_as_text(data, runner, tmp_path):
+    # Issue 18, point 4: Excel reads "#N/A" in a CSV as an error value; a control character
+    # becomes its Control Picture, as in the workbook.
+    org, areas, (big, small, other), now, analyst, lead = data
+    other.name = "#N/A"
+    areas[1].name = "Område\x0bB"
+    db.session.commit()
+    rows, _legend = export_csv(runner, tmp_path)
+    assert "'#N/A" in {row["Tilbud"] for row in rows}
+    assert "Område\u240bB" in {row["Specialområde"] for row in rows}
+    assert "#N/A" in {unmark(row["Tilbud"]) for row in rows}
+
+
 def test_raw_csv_needs_the_raw_permission_and_each_export_is_audited(data, client):
     org, areas, (big, small, other), now, analyst, lead = data
     tilbud_lead = make_user("t@x.dk", "tilbud_lead", other)

@@ -13,8 +13,11 @@ Formula injection: a CSV cell cannot say "this is text", so a value beginning wi
 ``+``, ``-``, ``@``, a tab or a carriage return gets a ``'`` in front (OWASP's advice), and Excel
 shows it as text with the ``'`` visible. To keep that reversible, a value that already begins
 with ``'`` gets one too: every value beginning with ``'`` has exactly one added, so removing
-the first character restores the text as written. The legend says so. (The workbook has no
-such mark: its cells are typed as text there, so the text is shown exactly as written.)
+the first character restores the text as written. A value that is exactly an Excel error
+literal (``#DIV/0!``, ``#N/A``, ...) gets the same ``'``: Excel would read it as an error
+value. The legend says so. (The workbook has no such mark: its cells are typed as text there,
+so the text is shown exactly as written.) Control characters are replaced by their Control
+Pictures, as in the workbook (``writer.visible``), so both files hold the same text.
 """
 
 import csv
@@ -33,20 +36,24 @@ from .raw import (
     release_notes,
 )
 from .rows import VARIANT_NAMES
-from .writer import FORMULA_STARTS, atomic_write
+from .writer import ERROR_LITERALS, FORMULA_STARTS, atomic_write, visible
 
 MARKED = (*FORMULA_STARTS, "'")
 DIALECT = {"delimiter": ";", "lineterminator": "\r\n", "quoting": csv.QUOTE_MINIMAL}
 PREFIX_NOTE = (
-    "Tekst, der begynder med = + - @ ' tabulator eller linjeskift, har fået et ' foran, så "
-    "Excel ikke læser den som en formel. Fjern det første tegn for teksten, som den blev skrevet."
+    "Tekst, der begynder med = + - @ ' tabulator eller linjeskift, og tekst, der er en af "
+    "Excels fejlværdier (fx #DIV/0! eller #N/A), har fået et ' foran, så Excel ikke læser den "
+    "som en formel eller en fejl. Fjern det første tegn for teksten, som den blev skrevet."
 )
 
 
 def neutralise(value: object) -> object:
-    """``'`` before text Excel would read as a formula (and before text starting with ``'``)."""
-    if isinstance(value, str) and value.startswith(MARKED):
-        return "'" + value
+    """``'`` before text Excel would read as a formula or an error value (and before text
+    starting with ``'``); control characters as their Control Pictures."""
+    if isinstance(value, str):
+        value = visible(value)
+        if value.startswith(MARKED) or value in ERROR_LITERALS:
+            return "'" + value
     return value
 
 

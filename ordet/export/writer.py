@@ -1,9 +1,23 @@
 """The openpyxl writer: formats and neutralises, nothing else. Streams (write-only mode).
 
 Every sheet is (title, headers, rows, formats). Rows are plain Python values; strings are
-always written as text cells, so a comment beginning with ``=``, ``+``, ``-``, ``@``, a tab
-or a carriage return is never a formula and is shown exactly as written (with Excel's quote
-prefix, so editing the cell in Excel keeps it text too).
+always written as text cells, so any text a borger can type is exported as that text:
+
+- a comment beginning with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is never a
+  formula, and one that is exactly an Excel error literal (``#DIV/0!``, ``#N/A``, ``#NAME?``,
+  ``#NULL!``, ``#NUM!``, ``#REF!``, ``#VALUE!``) is never an error cell: both are typed as
+  text (``data_type = "s"``, an inline string) and shown exactly as written, with Excel's quote
+  prefix, so editing the cell in Excel keeps it text too;
+- the control characters an xlsx file cannot hold (U+0000–U+0008, U+000B, U+000C,
+  U+000E–U+001F: openpyxl's ``ILLEGAL_CHARACTERS_RE``) are replaced by their Unicode "Control
+  Pictures" (U+2400 + the code: ``\\x0b`` becomes ``␋`` U+240B, NUL becomes ``␀`` U+2400), so
+  the rest of the text survives and the reader sees that something was there. Tab, line feed
+  and carriage return are kept. A borger who types a control picture itself gets it back
+  unchanged; the two cannot be told apart, which costs nothing a reader needs;
+- the two noncharacters U+FFFE and U+FFFF (valid UTF-8 a form can send, but not XML: openpyxl
+  would write a workbook no program opens) and lone surrogates become U+FFFD ``�``.
+
+``visible`` and ``ERROR_LITERALS`` are shared with the raw data CSV (``rawcsv.py``).
 
 List-like sheets become Excel tables (banded rows, the table's own filter buttons, a name to
 refer to in pivot tables). Write-only mode cannot read the header back, so the table's
@@ -21,6 +35,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -30,7 +45,10 @@ from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 PERCENT, DECIMAL, DATE, INTEGER = "0%", "0.00", "dd-mm-yyyy", "0"
 POINTS = "0.0"  # percentage points (12.5), not a fraction
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-RISKY = frozenset(FORMULA_STARTS)
+ERROR_LITERALS = frozenset(ERROR_CODES)  # text Excel would read as an error value
+RISKY = frozenset((*FORMULA_STARTS, "#"))  # first characters that need a closer look
+CONTROL_PICTURES = 0x2400  # U+2400 SYMBOL FOR NULL; U+2401 for U+0001 and so on
+NOT_XML = re.compile("[\ud800-\udfff\ufffe\uffff]")
 NUMBERS = frozenset({int, float, date, datetime})
 PLAIN = NUMBERS | {type(None), bool}
 
@@ -65,10 +83,25 @@ class Formatted:
     format: str
 
 
+def _picture(match: re.Match) -> str:
+    return chr(CONTROL_PICTURES + ord(match.group()))
+
+
+def visible(text: str) -> str:
+    """``text`` with each control character an xlsx file cannot hold replaced by its
+    Control Picture (``\\x0b`` -> ``\\u240b``), a character XML cannot hold by U+FFFD; tab,
+    line feed and carriage return are kept."""
+    if text.isprintable():  # the common case, in C: no control character at all
+        return text
+    return NOT_XML.sub("\ufffd", ILLEGAL_CHARACTERS_RE.sub(_picture, text))
+
+
 def text_cell(ws, value: str) -> WriteOnlyCell:
+    """A cell holding ``value`` as text, whatever it looks like (see the module docstring)."""
+    value = visible(value)
     cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"  # never "f", whatever the text begins with
-    if value.startswith(FORMULA_STARTS):
+    cell.data_type = "s"  # never "f" or "e", whatever the text is
+    if value.startswith(FORMULA_STARTS) or value in ERROR_LITERALS:
         cell.quotePrefix = True
     return cell
 
@@ -88,7 +121,7 @@ def _row_maker(ws, sheet: Sheet) -> Callable[[list], list]:
 
     def convert(value):  # the rare cases: risky text, a value with its own format
         if isinstance(value, str):
-            return text_cell(ws, value) if value[:1] in RISKY else value
+            return text_cell(ws, value)
         if isinstance(value, Formatted):
             cell = WriteOnlyCell(ws, value=value.value)
             cell.number_format = value.format
@@ -97,7 +130,10 @@ def _row_maker(ws, sheet: Sheet) -> Callable[[list], list]:
 
     def make(row: list) -> list:
         out = [
-            v if v.__class__ in PLAIN or (v.__class__ is str and v[:1] not in RISKY) else convert(v)
+            v
+            if v.__class__ in PLAIN
+            or (v.__class__ is str and v[:1] not in RISKY and v.isprintable())
+            else convert(v)
             for v in row
         ]
         for index, cell in columns.items():
@@ -171,7 +207,7 @@ def write_sheet(wb: Workbook, sheet: Sheet) -> None:
 def _add_chart(ws, spec: ChartSpec) -> None:
     chart = BarChart()
     chart.type = "bar"
-    chart.title = spec.title
+    chart.title = visible(spec.title)  # a unit name, typed by an admin
     chart.y_axis.title = "Andel positive"
     chart.y_axis.numFmt = "0%"
     chart.y_axis.scaling.min = 0
@@ -201,8 +237,8 @@ def atomic_write(path: Path, write: Callable[[Path], None], suffix: str) -> None
 def write_workbook(path: Path, sheets: Iterable[Sheet], title: str, creator: str) -> None:
     """Stream the sheets into a workbook at ``path`` (atomically)."""
     wb = Workbook(write_only=True)
-    wb.properties.title = title
-    wb.properties.creator = creator
+    wb.properties.title = visible(title)
+    wb.properties.creator = visible(creator)
     wb.properties.created = datetime.now(UTC).replace(tzinfo=None)
     for sheet in sheets:
         write_sheet(wb, sheet)
