@@ -49,10 +49,22 @@ def text_size():
     """Toggle larger text for this respondent; works without JavaScript."""
     session["large_text"] = not session.get("large_text")
     target = request.form.get("next", "")
-    # Only a path on this site: never an open redirect.
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for(".index")
-    return redirect(target)
+    return redirect(target if same_site_path(target) else url_for(".index"))
+
+
+def same_site_path(target: str) -> bool:
+    """Whether ``target`` is a path on this site as a browser reads it: never an open redirect.
+
+    Browsers drop tabs and line breaks anywhere in a URL (``/\\t/evil.example`` becomes
+    ``//evil.example``, another site), trim other control characters and spaces, and read
+    ``\\`` as ``/``; so any of those refuses the target, as does a second leading ``/``.
+    """
+    return (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and all(c.isprintable() and not c.isspace() for c in target)
+    )
 
 
 @bp.get("/lyd/<questionnaire>/<language>/<question>")

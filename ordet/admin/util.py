@@ -88,6 +88,19 @@ def save_form(form: FlaskForm, change: Callable[[], Any], done: str, target: Cal
     return redirect(target(result))
 
 
+MAX_PAGE = 2**31 - 1  # as ``web.BoundedInt``: no list has this many pages
+
+
+def page_or_404(value) -> int:
+    """``?side=``: page 1 when missing or not a number; a number beyond any page is "Siden
+    findes ikke", never an offset the database cannot hold (a 500 on SQLite, a 503 on
+    PostgreSQL)."""
+    page = max(int_or_none(value) or 1, 1)
+    if page > MAX_PAGE:
+        abort(404)
+    return page
+
+
 def int_or_none(value) -> int | None:
     try:
         return int(value)

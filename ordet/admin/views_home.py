@@ -7,8 +7,9 @@ from flask import abort, render_template, request
 from ..auth.access import current_scope, requires
 from ..auth.permissions import AUDIT_READ, RESULTS_READ, STAFF_HOME
 from ..kiosk.queries import limit_hits
+from ..security_headers import no_store
 from . import bp, queries
-from .util import int_or_none
+from .util import int_or_none, page_or_404
 
 
 @bp.get("/")
@@ -43,7 +44,8 @@ def overview():
 
 @bp.get("/log")
 @requires(AUDIT_READ)
+@no_store
 def audit():
-    page = max(int_or_none(request.args.get("side")) or 1, 1)
+    page = page_or_404(request.args.get("side"))
     events, more = queries.audit_events(current_scope(), page)
     return render_template("admin/audit.html", events=events, page=page, more=more)

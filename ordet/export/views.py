@@ -42,6 +42,8 @@ def _send(path: Path, mimetype: str, name: str) -> Response:
     response.call_on_close(handle.close)  # also when the body was never read
     response.headers["Content-Length"] = str(size)
     response.headers.set("Content-Disposition", "attachment", filename=name)
+    # Results, comments and raw data: never left in a browser's or a proxy's cache.
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 

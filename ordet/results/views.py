@@ -8,6 +8,7 @@ from ..audit import record_event
 from ..auth.access import current_scope, requires
 from ..auth.permissions import COMMENTS_READ, EXPORT_RAW, EXPORT_RESULTS, RESULTS_READ
 from ..extensions import db
+from ..security_headers import no_store
 from . import queries
 from .comments import (
     RedactionRefused,
@@ -73,6 +74,7 @@ def unit(slug: str, variant: str):
 
 @bp.get("/<slug>/<variant>/kommentarer")
 @requires(COMMENTS_READ)
+@no_store
 def comments(slug: str, variant: str):
     choice = pick(slug, variant, request.args, current_scope(), COMMENTS_READ)
     visible = set(scope_tilbud_ids(current_scope(), COMMENTS_READ))
