@@ -86,7 +86,7 @@ def test_a_whole_questionnaire_is_stored_as_one_complete_response(tablet, tilbud
     assert stored.draft_key_hash is None
     assert {a.question_key: a.value for a in stored.answers} == given
     assert given["hjaelp_hvordan"] == "laeste_op"
-    assert db.session.get(Device, 1).last_answer_on == date.today()
+    assert db.session.get(Device, 1).last_answer_week == week_of(date.today())  # not the day
 
 
 def test_responses_sent_from_a_tablet_are_counted_as_a_recount_counts_them(tablet):

@@ -32,4 +32,8 @@ def init_admin(app: Flask) -> None:
         variant_name=labels.variant_name,
         limit_flag=labels.limit_flag,
     )
-    app.jinja_env.filters.update(staff_date=labels.staff_date, staff_datetime=labels.staff_datetime)
+    app.jinja_env.filters.update(
+        staff_date=labels.staff_date,
+        staff_datetime=labels.staff_datetime,
+        staff_week=labels.staff_week,
+    )

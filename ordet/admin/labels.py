@@ -3,6 +3,7 @@
 from datetime import date, datetime
 
 from flask_babel import format_date, format_datetime, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..auth.models import Grant
@@ -20,6 +21,14 @@ def staff_date(value: date | None) -> str:
 
 def staff_datetime(value: datetime | None) -> str:
     return format_datetime(value, "d. MMM y HH:mm:ss") if value else ""
+
+
+def staff_week(monday: date | None) -> str:
+    """ "uge 48, 2026": a week, by its Monday."""
+    if monday is None:
+        return ""
+    iso = monday.isocalendar()
+    return _("uge %(week)s, %(year)s", week=iso.week, year=iso.year)
 
 
 def limit_flag(week: date, hits: int) -> str:

@@ -16,8 +16,9 @@ class Device(db.Model):
     secret_hash: Mapped[str] = mapped_column(String(64))
     enrolled_on: Mapped[date]
     revoked_on: Mapped[date | None]
-    # The date a response was last finished here; kept on the device, never on the response.
-    last_answer_on: Mapped[date | None]
+    # The week (its Monday) a response was last finished here: on the device, never on the
+    # response, and no finer than the response's own week.
+    last_answer_week: Mapped[date | None]
     # A response sent too soon after the last one here was refused (``kiosk.pace``): the week of
     # the latest refusal (its Monday) and how many there were that week. Never a time of day.
     limit_week: Mapped[date | None]

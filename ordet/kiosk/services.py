@@ -32,7 +32,7 @@ class Tablet:
 
     id: int
     tilbud_id: int
-    last_answer_on: date | None = None
+    last_answer_week: date | None = None
 
 
 @dataclass(frozen=True)
@@ -107,10 +107,10 @@ def check_cookie(secret_key: str, value: str | None) -> DeviceCheck:
     found = driver_sql.fetch_one(DEVICE_SQL, {"device_id": device_id})
     if found is None:
         return DeviceCheck(None, "unknown")
-    tilbud_id, stored_hash, revoked_on, last_answer_on = found
+    tilbud_id, stored_hash, revoked_on, last_answer_week = found
     if not same(stored_hash, secret_hash):
         return DeviceCheck(None, "unknown")
-    tablet = Tablet(device_id, tilbud_id, driver_sql.date_value(last_answer_on))
+    tablet = Tablet(device_id, tilbud_id, driver_sql.date_value(last_answer_week))
     return DeviceCheck(tablet, "revoked" if revoked_on is not None else None)
 
 
@@ -132,7 +132,7 @@ def _signed_device(secret_key: str, value: str) -> tuple[int, str] | None:
 
 # Every question screen reads it (see ``driver_sql``).
 DEVICE_SQL = """
-SELECT tilbud_id, secret_hash, revoked_on, last_answer_on FROM device WHERE id = :device_id
+SELECT tilbud_id, secret_hash, revoked_on, last_answer_week FROM device WHERE id = :device_id
 """
 
 
@@ -148,12 +148,14 @@ def revoke(device: Device, today: date) -> None:
 
 
 def note_answer(tablet: Tablet, today: date) -> None:
-    """The date this tablet last finished a response (shown to staff as the last answer).
+    """The week this tablet last finished a response (shown to staff as the last answer).
 
-    Written once a day: a busy tablet's later submits leave the row alone."""
-    if tablet.last_answer_on != today:
+    A week, not a day: the day would tell which day the tilbud's newest response came.
+    Written once a week: a busy tablet's later submits leave the row alone."""
+    week = today - timedelta(days=today.weekday())
+    if tablet.last_answer_week != week:
         driver_sql.connection().execute(
-            _note_answer(), {"device_id": tablet.id, "last_answer_on": today}
+            _note_answer(), {"device_id": tablet.id, "last_answer_week": week}
         )
 
 
@@ -163,7 +165,7 @@ def _note_answer():
     return (
         update(device)
         .where(device.c.id == bindparam("device_id"))
-        .values(last_answer_on=bindparam("last_answer_on"))
+        .values(last_answer_week=bindparam("last_answer_week"))
     )
 
 
