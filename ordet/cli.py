@@ -34,6 +34,26 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(command)
 
 
+def round_option(slug: str):
+    """The round a command's --round names, or a clear refusal."""
+    from .rounds.queries import round_by_slug
+
+    round_ = round_by_slug(slug)
+    if round_ is None:
+        raise click.ClickException(f"Runden findes ikke: {slug} (se flask --app ordet list-rounds)")
+    return round_
+
+
+def user_option(email: str):
+    """The staff user a command's e-mail option names, or a clear refusal."""
+    from .auth.models import User
+
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    if user is None:
+        raise click.ClickException(f"Ingen bruger med e-mail {email}")
+    return user
+
+
 @click.command("seed-demo")
 @click.option("--responses", default=0, show_default=True, help="Synthetic responses to add.")
 def seed_demo(responses: int) -> None:

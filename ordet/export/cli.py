@@ -10,11 +10,11 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from ..auth.models import ADMIN, User
+from ..auth.models import ADMIN
 from ..auth.scope import Scope
+from ..cli import round_option, user_option
 from ..extensions import db
 from ..results.pick import Refused
-from ..rounds.queries import round_by_slug
 from .service import export_raw_csv, export_round
 
 
@@ -22,13 +22,9 @@ def run_export(slug: str, out: str, scope_email: str | None, comments: bool, raw
     path = Path(out)
     if not path.parent.is_dir():
         raise click.ClickException(f"Mappen findes ikke: {path.parent}")
-    round_ = round_by_slug(slug)
-    if round_ is None:
-        raise click.ClickException(f"Runden findes ikke: {slug} (se flask --app ordet list-rounds)")
+    round_ = round_option(slug)
     if scope_email:
-        user = db.session.scalar(db.select(User).where(User.email == scope_email))
-        if user is None:
-            raise click.ClickException(f"Ingen bruger med e-mail {scope_email}")
+        user = user_option(scope_email)
         scope, name, user_id = Scope.of(user), user.name or user.email, user.id
     else:
         # From the command line (server access): the whole organisation, as its admin sees it.

@@ -31,19 +31,13 @@ def publish_results() -> None:
 @click.option("--as", "email", default=None, help="Audit what this user can reach.")
 def audit_disclosure(slug: str, email: str | None) -> None:
     """Play the attacker over every release of a round; exit 1 on a disclosed group."""
-    from ..auth.models import User
     from ..auth.scope import Scope
-    from ..rounds.queries import round_by_slug
+    from ..cli import round_option, user_option
     from .attack import audit_round, organisation_scopes
 
-    round_ = round_by_slug(slug)
-    if round_ is None:
-        raise click.ClickException(f"Runden findes ikke: {slug} (se flask --app ordet list-rounds)")
+    round_ = round_option(slug)
     if email:
-        user = db.session.scalar(db.select(User).where(User.email == email))
-        if user is None:
-            raise click.ClickException(f"Ingen bruger med e-mail {email}")
-        scopes, who = [Scope.of(user)], email
+        scopes, who = [Scope.of(user_option(email))], email
     else:
         scopes = organisation_scopes(round_.organisation_id)
         who = f"alle {len(scopes)} brugere i organisationen tilsammen"
