@@ -76,7 +76,7 @@ def unit(slug: str, variant: str):
 @requires(COMMENTS_READ)
 @no_store
 def comments(slug: str, variant: str):
-    choice = pick(slug, variant, request.args, current_scope(), COMMENTS_READ)
+    choice = pick(slug, variant, _everyone(request.args), current_scope(), COMMENTS_READ)
     visible = set(scope_tilbud_ids(current_scope(), COMMENTS_READ))
     rows = released_comments(choice.results, comment_groups(choice.results, choice.unit, visible))
     record_event(
@@ -99,7 +99,7 @@ def comments(slug: str, variant: str):
 @bp.post("/<slug>/<variant>/kommentarer/<ref>/rediger")
 @requires(COMMENTS_READ)
 def redact_comment(slug: str, variant: str, ref: str):
-    choice = pick(slug, variant, request.form, current_scope(), COMMENTS_READ)
+    choice = pick(slug, variant, _everyone(request.form), current_scope(), COMMENTS_READ)
     visible = set(scope_tilbud_ids(current_scope(), COMMENTS_READ))
     groups = comment_groups(choice.results, choice.unit, visible)
     answer_id = find_comment(choice.results, groups, ref)
@@ -113,3 +113,9 @@ def redact_comment(slug: str, variant: str, ref: str):
     db.session.commit()
     flash(_("Kommentaren er redigeret. Den oprindelige tekst er slettet."))
     return redirect(url_for(".comments", slug=slug, variant=variant, enhed=unit_param(choice.unit)))
+
+
+def _everyone(args) -> dict:
+    """Comment lists are never per help group (two lists would single comments out by
+    difference): the filter is dropped, and the list follows the pattern for everyone."""
+    return {key: value for key, value in args.items() if key != "hjaelp"}
