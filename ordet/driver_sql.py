@@ -1,28 +1,18 @@
-"""Hand-written SQL for the question screens, run on the driver's cursor.
+"""The question screens' few fixed statements, as SQLAlchemy ``text`` on one connection.
 
-A screen save and a submit run on every press of a tablet's button, hundreds at once. For
-these few fixed statements SQLAlchemy's execution layer (contexts, result objects, type
-processors) cost more than the database's own work: run this way, a save took 3.19 M
-instructions instead of 3.57 M and a submit 4.56 M instead of 5.78 M
-(``bench/instructions.py``). The statements are written once for both engines (SQLite and
-PostgreSQL share the syntax used here), except that the engines name the JSON aggregate a
-draft's answers are read with differently (``answering.services.DRAFT_SQL``), and PostgreSQL
-completes a response in one statement where SQLite takes several (``dialect_name()``, see
-``answering.services.save``); the pool and everything else stay with SQLAlchemy.
+The statements are written once for both engines, except that the engines name the JSON
+aggregate a draft's answers are read with differently (``answering.drafts.DRAFT_SQL``), and
+PostgreSQL completes a response in one statement where SQLite takes several
+(``dialect_name()``, see ``answering.services.save``). They run through SQLAlchemy like every
+other statement (its errors, its invalidation of a lost connection), never on a raw cursor.
 
 Where they run: by default in the ORM session's transaction. The question screens instead
 call ``use_plain_connection()``: their statements then run on one Core connection of the
-request's own, committed by ``commit()``: the ORM session's transaction bookkeeping (begin,
-commit, snapshot, close) had cost a submit 0.26 M instructions of 3.74 M and a save 0.36 M of
-2.80 M. In such a request every write must go through ``connection()``: a second connection writing
-would wait on the first (SQLite allows one writer).
-
-Errors are raised as SQLAlchemy's, as if SQLAlchemy had run the statement: callers and the
-"Prøv igen om lidt" handler see one kind of exception, and a lost connection is invalidated
-so the pool does not hand it out again.
+request's own, committed by ``commit()``. In such a request every write must go through
+``connection()``: a second connection writing would wait on the first (SQLite allows one
+writer).
 """
 
-import re
 import sqlite3
 from collections.abc import Mapping, Sequence
 from datetime import date
@@ -30,26 +20,18 @@ from functools import cache
 from typing import Any
 
 from flask import Flask, g, has_app_context
+from sqlalchemy import TextClause, text
 from sqlalchemy.engine import Connection
-from sqlalchemy.exc import DBAPIError
 
 from .extensions import db
 
-# ``:name`` placeholders (SQLite's named style); PostgreSQL's driver takes ``%(name)s``.
-_NAMED = re.compile(r"(?<![:\w]):(\w+)")
-
-# A date bound on SQLite is stored as SQLAlchemy stores it (ISO text); psycopg binds dates as
-# dates. Registered with sqlite3 rather than converted per call: statements here bind dates
-# directly. (SQLAlchemy converts its own dates before they reach the driver.)
+# Statements here bind dates directly; SQLite's driver stores them as SQLAlchemy stores its own
+# (ISO text), PostgreSQL's binds them as dates.
 sqlite3.register_adapter(date, date.isoformat)
 
 
 def fetch_all(sql: str, params: Mapping[str, Any]) -> list[tuple]:
-    cursor = _run("execute", sql, params)
-    try:
-        return cursor.fetchall()
-    finally:
-        cursor.close()
+    return [tuple(row) for row in connection().execute(_statement(sql), params)]
 
 
 def fetch_one(sql: str, params: Mapping[str, Any]) -> tuple | None:
@@ -59,15 +41,18 @@ def fetch_one(sql: str, params: Mapping[str, Any]) -> tuple | None:
 
 def execute(sql: str, params: Mapping[str, Any]) -> int:
     """Run a write; returns the number of rows it changed."""
-    cursor = _run("execute", sql, params)
-    changed = cursor.rowcount
-    cursor.close()
-    return changed
+    return connection().execute(_statement(sql), params).rowcount
 
 
 def execute_many(sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
     if rows:
-        _run("executemany", sql, rows).close()
+        connection().execute(_statement(sql), list(rows))
+
+
+@cache
+def _statement(sql: str) -> TextClause:
+    """A fixed statement, parsed once (``:name`` placeholders, as SQLAlchemy's ``text``)."""
+    return text(sql)
 
 
 def date_value(value: date | str | None) -> date | None:
@@ -153,31 +138,3 @@ def _session_connection() -> Connection:
 _KEPT = "driver_sql.connection"
 _PLAIN = "driver_sql_plain_connection"
 _NOT_PLAIN = object()
-
-
-def _run(method: str, sql: str, params):
-    bound = connection()
-    dialect = bound.dialect
-    statement = _for_dialect(sql, dialect.name)
-    cursor = None
-    try:
-        cursor = bound.connection.cursor()
-        getattr(cursor, method)(statement, params)
-    except dialect.loaded_dbapi.Error as error:
-        lost = dialect.is_disconnect(error, bound.connection, cursor)
-        if lost:
-            bound.invalidate(error)
-        raise DBAPIError.instance(
-            statement,
-            params,
-            error,
-            dialect.loaded_dbapi.Error,
-            connection_invalidated=lost,
-            dialect=dialect,
-        ) from error
-    return cursor
-
-
-@cache
-def _for_dialect(sql: str, dialect: str) -> str:
-    return sql if dialect == "sqlite" else _NAMED.sub(r"%(\1)s", sql)

@@ -1,14 +1,11 @@
 """What changes a response. Plain functions: they write, the request commits once.
 
-A screen save is the hottest path of the app (a dozen per questionnaire, hundreds of tablets at
-once), so drafts are plain values (``Draft``), read and written with the few fixed statements
-below on the driver's cursor (``driver_sql``): the ORM cost about twice as much per save as
-SQLAlchemy Core, and Core's execution layer more than the database's own work. Rare writes
-(closing a draft nobody finished, removing answers) stay on Core.
+Drafts are plain values (``drafts.Draft``), written with the few fixed statements below
+(``driver_sql``); which answers a draft may hold is ``answers``. Rare writes (closing a draft
+nobody finished, removing answers) are Core statements.
 """
 
-import json
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from functools import cache
 
@@ -16,13 +13,18 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, insert, or_, select, update
 
 from .. import driver_sql
-from ..extensions import db
 from ..org.models import Tilbud
-from ..questionnaires.model import Question, Questionnaire
+from ..questionnaires.model import Questionnaire
 from ..results.counts import add_counts_sql, add_response, count_params
-from ..rounds.models import OPEN, Round, status_on
+from ..rounds.models import Round
 from ..security import hash_secret
 from ..weeks import week_of
+from .answers import InvalidAnswer as InvalidAnswer
+from .answers import answers_with as answers_with
+from .answers import answers_without as answers_without
+from .drafts import Draft as Draft
+from .drafts import draft_by_id as draft_by_id
+from .drafts import find_draft as find_draft
 from .models import COMPLETE, DRAFT, KIOSK, PARTIAL, Answer, Response
 
 ASSISTED_QUESTION = "hjaelp"
@@ -32,33 +34,8 @@ ANSWER = Answer.__table__
 ROUND = Round.__table__
 
 
-class InvalidAnswer(ValueError):
-    """An answer the question does not allow; the message is shown to the respondent."""
-
-
 class AlreadyClosed(Exception):
     """Another request closed this draft first (e.g. "Send" pressed twice at once)."""
-
-
-@dataclass
-class Draft:
-    """A response being answered, with its answers and its round's dates."""
-
-    id: int
-    round_id: int
-    tilbud_id: int
-    questionnaire: str
-    questionnaire_version: int
-    channel: str
-    language: str
-    assisted: str | None = None
-    status: str = DRAFT
-    answers: dict[str, str] = field(default_factory=dict)
-    round_dates: tuple[date, date, bool] | None = None  # opens_on, closes_on, closed_early
-    organisation_id: int | None = None  # the round's: whose read-aloud recordings play
-
-    def round_is_open(self, today: date) -> bool:
-        return self.round_dates is not None and status_on(today, *self.round_dates) == OPEN
 
 
 def start(
@@ -95,45 +72,6 @@ def start(
     )
 
 
-def find_draft(draft_key: str | None) -> Draft | None:
-    """The open draft of ``draft_key``, with its answers (one round trip: this runs on every
-    question screen)."""
-    if not draft_key:
-        return None
-    return _load(DRAFT_BY_KEY_SQL, hash_secret(draft_key))
-
-
-def draft_by_id(response_id: int) -> Draft | None:
-    """The response ``response_id`` if it is still a draft."""
-    db.session.flush()  # rows the ORM holds (tests, the demo data) are seen
-    return _load(DRAFT_BY_ID_SQL, response_id)
-
-
-# A draft, its round's dates and its answers as one JSON object: one row however many answers
-# there are (a row per answer, each repeating the draft's twelve columns, cost more to fetch
-# than all the rest of the statement). The aggregate is the one thing the engines spell
-# differently.
-DRAFT_SQL = """
-SELECT r.id, r.round_id, r.tilbud_id, r.questionnaire, r.questionnaire_version, r.channel,
-       r.language, r.assisted, o.opens_on, o.closes_on, o.closed_early, o.organisation_id,
-       (SELECT {answers} FROM answer AS a WHERE a.response_id = r.id)
-FROM response AS r
-JOIN round AS o ON o.id = r.round_id
-WHERE r.status = :draft
-"""
-_ANSWERS_AS_JSON = {
-    "sqlite": "json_group_object(a.question_key, a.value)",
-    "postgresql": "json_object_agg(a.question_key, a.value)",
-}
-DRAFT_BY_KEY_SQL = {
-    dialect: DRAFT_SQL.format(answers=answers) + "AND r.draft_key_hash = :key"
-    for dialect, answers in _ANSWERS_AS_JSON.items()
-}
-DRAFT_BY_ID_SQL = {
-    dialect: DRAFT_SQL.format(answers=answers) + "AND r.id = :key"
-    for dialect, answers in _ANSWERS_AS_JSON.items()
-}
-# Changes only a row that is still a draft: a closed response is never changed.
 TOUCH_SQL = """
 UPDATE response SET answered_week = :answered_week, assisted = :assisted
 WHERE id = :draft_id AND status = :draft
@@ -147,39 +85,6 @@ UPDATE response
 SET status = :complete, answered_week = :answered_week, assisted = :assisted, draft_key_hash = NULL
 WHERE id = :draft_id AND status = :draft
 """
-
-
-def _load(sql: dict[str, str], key) -> Draft | None:
-    row = driver_sql.fetch_one(sql[driver_sql.dialect_name()], {"draft": DRAFT, "key": key})
-    if row is None:
-        return None
-    (id_, round_id, tilbud_id, variant, version, channel, language, assisted) = row[:8]
-    opens_on, closes_on, closed_early, organisation_id, answers = row[8:13]
-    return Draft(
-        id=id_,
-        round_id=round_id,
-        tilbud_id=tilbud_id,
-        questionnaire=variant,
-        questionnaire_version=version,
-        channel=channel,
-        language=language,
-        assisted=assisted,
-        answers=_answers_from_json(answers),
-        round_dates=(
-            driver_sql.date_value(opens_on),
-            driver_sql.date_value(closes_on),
-            bool(closed_early),
-        ),
-        organisation_id=organisation_id,
-    )
-
-
-def _answers_from_json(answers: str | dict | None) -> dict[str, str]:
-    """SQLite gives the JSON text ("{}" without answers), psycopg the parsed object (None
-    without answers)."""
-    if answers is None:
-        return {}
-    return json.loads(answers) if isinstance(answers, str) else answers
 
 
 @cache
@@ -204,56 +109,6 @@ def _delete_empty_draft():
     return delete(RESPONSE).where(
         RESPONSE.c.id == bindparam("draft_id"), RESPONSE.c.status == DRAFT
     )
-
-
-def clean_value(question: Question, raw: str | None) -> str:
-    """The stored form of a submitted value, or ``InvalidAnswer``."""
-    if question.is_text:
-        text = (raw or "").replace("\r\n", "\n").strip()
-        if len(text) > question.max_length:
-            raise InvalidAnswer(
-                _l(
-                    "Teksten er for lang. Du kan skrive op til %(limit)s tegn.",
-                    limit=question.max_length,
-                )
-            )
-        return text
-    if raw is None or question.option(raw) is None:
-        raise InvalidAnswer(_l("Det svar findes ikke. Vælg et af svarene."))
-    return raw
-
-
-def answers_with(
-    draft: Draft, questionnaire: Questionnaire, question_key: str, raw: str | None
-) -> dict[str, str]:
-    """The draft's answers with one answer stored or replaced (an empty text removes it).
-    Nothing is written; raises ``InvalidAnswer``."""
-    question = _visible_question(draft, questionnaire, question_key)
-    value = clean_value(question, raw)
-    answers = dict(draft.answers)
-    if value == "":
-        answers.pop(question_key, None)
-    else:
-        answers[question_key] = value
-    return _still_asked(questionnaire, answers)
-
-
-def answers_without(
-    draft: Draft, questionnaire: Questionnaire, question_key: str
-) -> dict[str, str]:
-    """The draft's answers with a question skipped: skipping is not an answer, so any earlier
-    answer to it goes. Nothing is written; raises ``InvalidAnswer``."""
-    _visible_question(draft, questionnaire, question_key)
-    answers = dict(draft.answers)
-    answers.pop(question_key, None)
-    return _still_asked(questionnaire, answers)
-
-
-def _still_asked(questionnaire: Questionnaire, answers: dict[str, str]) -> dict[str, str]:
-    """Only answers to questions still shown: a follow-up answer goes when the answer it
-    followed changes (e.g. help → "Nej")."""
-    visible = {q.key for q in questionnaire.visible_questions(answers)}
-    return {key: value for key, value in answers.items() if key in visible}
 
 
 def record(
@@ -441,13 +296,3 @@ def close_stale_drafts(today: date) -> int:
         if draft is not None:
             abandon(draft, today)
     return len(stale)
-
-
-def _visible_question(draft: Draft, questionnaire: Questionnaire, question_key: str) -> Question:
-    if draft.status != DRAFT:
-        raise InvalidAnswer(_l("Besvarelsen er allerede afsluttet."))
-    visible = questionnaire.visible_questions(draft.answers)
-    question = next((q for q in visible if q.key == question_key), None)
-    if question is None:
-        raise InvalidAnswer(_l("Det spørgsmål findes ikke i dette spørgeskema."))
-    return question

@@ -11,7 +11,7 @@ from ..answering.channels import ChannelRefusal
 from ..answering.models import LINK
 from ..answering.services import Draft
 from ..answering.session import Respondent, current
-from . import services
+from . import answered
 
 
 def _token_hash(respondent: Respondent | None) -> str | None:
@@ -26,7 +26,7 @@ class LinkChannel:
         if draft is None or draft.channel != LINK:
             raise ChannelRefusal(restart=True)
         token_hash = _token_hash(respondent)
-        if token_hash is None or not services.link_still_open(token_hash):
+        if token_hash is None or not answered.link_still_open(token_hash):
             raise ChannelRefusal(403, str(_l("Linket virker ikke længere.")))
 
     def start_url(self) -> str:
@@ -35,7 +35,7 @@ class LinkChannel:
     def completed(self, draft: Draft) -> None:
         token_hash = _token_hash(current())
         if token_hash is not None:
-            services.mark_answered(token_hash)
+            answered.mark_answered(token_hash)
 
     def thanks_template(self) -> str:
         return "invitations/thanks.html"

@@ -42,8 +42,8 @@ _COLUMNS = ", ".join(KEY_COLUMNS)
 
 @cache
 def add_counts_sql(rows: int, only_if_row_in: str | None = None) -> str:
-    """Add one to ``rows`` counts, or start them, in one statement: it runs in every submit (on
-    the driver's cursor, see ``driver_sql``). A response's rows share all but the question and
+    """Add one to ``rows`` counts, or start them, in one statement: it runs in every submit
+    (``driver_sql``). A response's rows share all but the question and
     value, so those are bound once; row ``i`` binds ``count_question_key_i`` and
     ``count_value_i`` (see ``count_params``).
 
