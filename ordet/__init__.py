@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import config, driver_sql
+from . import config, database
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -29,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .web import init_web
 
     db.init_app(app)
-    driver_sql.init_app(app)
+    database.init_app(app)
     migrate.init_app(app, db, render_as_batch=True)
     babel.init_app(app, locale_selector=_select_locale)
     csrf.init_app(app)

@@ -16,7 +16,6 @@ from werkzeug.routing import IntegerConverter
 from .extensions import db, limiter
 from .limiter_hooks import skip_limiter_hooks
 from .security_headers import init_serving
-from .session_cookie import SessionInterface
 
 PICTOGRAMS = Path(__file__).parent / "templates" / "pictograms"
 
@@ -86,7 +85,6 @@ def init_web(app: Flask) -> None:
     from .results.views import bp as results_bp
 
     app.url_map.converters["int"] = BoundedInt  # before any route is added
-    app.session_interface = SessionInterface()
     for blueprint in (
         pages_bp,
         kiosk_bp,

@@ -1,14 +1,15 @@
 """A draft as the question screens read it: one round trip, its answers as one JSON object."""
 
-import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from .. import driver_sql
+from sqlalchemy import select
+
+from ..database import json_object_agg
 from ..extensions import db
-from ..rounds.models import OPEN, status_on
+from ..rounds.models import OPEN, Round, status_on
 from ..security import hash_secret
-from .models import DRAFT
+from .models import DRAFT, Answer, Response
 
 
 @dataclass
@@ -37,44 +38,50 @@ def find_draft(draft_key: str | None) -> Draft | None:
     question screen)."""
     if not draft_key:
         return None
-    return _load(DRAFT_BY_KEY_SQL, hash_secret(draft_key))
+    return _load(RESPONSE.c.draft_key_hash == hash_secret(draft_key))
 
 
 def draft_by_id(response_id: int) -> Draft | None:
     """The response ``response_id`` if it is still a draft."""
-    db.session.flush()  # rows the ORM holds (tests, the demo data) are seen
-    return _load(DRAFT_BY_ID_SQL, response_id)
+    db.session.flush()  # rows the ORM holds (tests, the demo data) are seen: Core doesn't flush
+    return _load(RESPONSE.c.id == response_id)
 
+
+RESPONSE = Response.__table__
+ANSWER = Answer.__table__
+ROUND = Round.__table__
 
 # A draft, its round's dates and its answers as one JSON object: one row however many answers
 # there are (a row per answer, each repeating the draft's twelve columns, cost more to fetch
-# than all the rest of the statement). The aggregate is the one thing the engines spell
-# differently.
-DRAFT_SQL = """
-SELECT r.id, r.round_id, r.tilbud_id, r.questionnaire, r.questionnaire_version, r.channel,
-       r.language, r.assisted, o.opens_on, o.closes_on, o.closed_early, o.organisation_id,
-       (SELECT {answers} FROM answer AS a WHERE a.response_id = r.id)
-FROM response AS r
-JOIN round AS o ON o.id = r.round_id
-WHERE r.status = :draft
-"""
-_ANSWERS_AS_JSON = {
-    "sqlite": "json_group_object(a.question_key, a.value)",
-    "postgresql": "json_object_agg(a.question_key, a.value)",
-}
-DRAFT_BY_KEY_SQL = {
-    dialect: DRAFT_SQL.format(answers=answers) + "AND r.draft_key_hash = :key"
-    for dialect, answers in _ANSWERS_AS_JSON.items()
-}
-DRAFT_BY_ID_SQL = {
-    dialect: DRAFT_SQL.format(answers=answers) + "AND r.id = :key"
-    for dialect, answers in _ANSWERS_AS_JSON.items()
-}
+# than all the rest of the statement).
+_ANSWERS = (
+    select(json_object_agg(ANSWER.c.question_key, ANSWER.c.value))
+    .where(ANSWER.c.response_id == RESPONSE.c.id)
+    .scalar_subquery()
+)
+_DRAFTS = (
+    select(
+        RESPONSE.c.id,
+        RESPONSE.c.round_id,
+        RESPONSE.c.tilbud_id,
+        RESPONSE.c.questionnaire,
+        RESPONSE.c.questionnaire_version,
+        RESPONSE.c.channel,
+        RESPONSE.c.language,
+        RESPONSE.c.assisted,
+        ROUND.c.opens_on,
+        ROUND.c.closes_on,
+        ROUND.c.closed_early,
+        ROUND.c.organisation_id,
+        _ANSWERS,
+    )
+    .join(ROUND, ROUND.c.id == RESPONSE.c.round_id)
+    .where(RESPONSE.c.status == DRAFT)
+)
 
 
-# Changes only a row that is still a draft: a closed response is never changed.
-def _load(sql: dict[str, str], key) -> Draft | None:
-    row = driver_sql.fetch_one(sql[driver_sql.dialect_name()], {"draft": DRAFT, "key": key})
+def _load(which) -> Draft | None:
+    row = db.session.execute(_DRAFTS.where(which)).first()
     if row is None:
         return None
     (id_, round_id, tilbud_id, variant, version, channel, language, assisted) = row[:8]
@@ -88,19 +95,7 @@ def _load(sql: dict[str, str], key) -> Draft | None:
         channel=channel,
         language=language,
         assisted=assisted,
-        answers=_answers_from_json(answers),
-        round_dates=(
-            driver_sql.date_value(opens_on),
-            driver_sql.date_value(closes_on),
-            bool(closed_early),
-        ),
+        answers=answers or {},  # no answers: "{}" on SQLite, NULL on PostgreSQL
+        round_dates=(opens_on, closes_on, bool(closed_early)),
         organisation_id=organisation_id,
     )
-
-
-def _answers_from_json(answers: str | dict | None) -> dict[str, str]:
-    """SQLite gives the JSON text ("{}" without answers), psycopg the parsed object (None
-    without answers)."""
-    if answers is None:
-        return {}
-    return json.loads(answers) if isinstance(answers, str) else answers

@@ -1,21 +1,19 @@
 """What changes a response. Plain functions: they write, the request commits once.
 
-Drafts are plain values (``drafts.Draft``), written with the few fixed statements below
-(``driver_sql``); which answers a draft may hold is ``answers``. Rare writes (closing a draft
-nobody finished, removing answers) are Core statements.
+Drafts are plain values (``drafts.Draft``), written with Core statements on the request's
+session; which answers a draft may hold is ``answers``.
 """
 
-from dataclasses import replace
 from datetime import date
-from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, insert, or_, select, update
 
-from .. import driver_sql
+from ..database import insert as dialect_insert
+from ..extensions import db
 from ..org.models import Tilbud
 from ..questionnaires.model import Questionnaire
-from ..results.counts import add_counts_sql, add_response, count_params
+from ..results.counts import add_response
 from ..rounds.models import Round
 from ..security import hash_secret
 from ..weeks import week_of
@@ -56,7 +54,7 @@ def start(
         "channel": channel,
         "language": language,
     }
-    inserted = driver_sql.connection().execute(
+    inserted = db.session.execute(
         insert(RESPONSE).values(
             **values,
             status=DRAFT,
@@ -72,43 +70,33 @@ def start(
     )
 
 
-TOUCH_SQL = """
-UPDATE response SET answered_week = :answered_week, assisted = :assisted
-WHERE id = :draft_id AND status = :draft
-"""
-UPSERT_ANSWER_SQL = """
-INSERT INTO answer (response_id, question_key, value) VALUES (:response_id, :question_key, :value)
-ON CONFLICT (response_id, question_key) DO UPDATE SET value = excluded.value
-"""
-COMPLETE_SQL = """
-UPDATE response
-SET status = :complete, answered_week = :answered_week, assisted = :assisted, draft_key_hash = NULL
-WHERE id = :draft_id AND status = :draft
-"""
-
-
-@cache
-def _delete_answers():
-    return delete(ANSWER).where(
-        ANSWER.c.response_id == bindparam("draft_id"),
-        ANSWER.c.question_key.in_(bindparam("keys", expanding=True)),
+_STILL_DRAFT = (RESPONSE.c.id == bindparam("draft_id"), RESPONSE.c.status == DRAFT)
+# Changes only a row that is still a draft: a closed response is never changed.
+_TOUCH = (
+    update(RESPONSE)
+    .where(*_STILL_DRAFT)
+    .values(answered_week=bindparam("week"), assisted=bindparam("help"))
+)
+_COMPLETE = (
+    update(RESPONSE)
+    .where(*_STILL_DRAFT)
+    .values(
+        status=COMPLETE,
+        answered_week=bindparam("week"),
+        assisted=bindparam("help"),
+        draft_key_hash=None,
     )
-
-
-@cache
-def _close_partial():
-    return (
-        update(RESPONSE)
-        .where(RESPONSE.c.id == bindparam("draft_id"), RESPONSE.c.status == DRAFT)
-        .values(status=PARTIAL, draft_key_hash=None, answered_week=bindparam("week"))
-    )
-
-
-@cache
-def _delete_empty_draft():
-    return delete(RESPONSE).where(
-        RESPONSE.c.id == bindparam("draft_id"), RESPONSE.c.status == DRAFT
-    )
+)
+_CLOSE_PARTIAL = (
+    update(RESPONSE)
+    .where(*_STILL_DRAFT)
+    .values(status=PARTIAL, draft_key_hash=None, answered_week=bindparam("week"))
+)
+_DELETE_EMPTY_DRAFT = delete(RESPONSE).where(*_STILL_DRAFT)
+_DELETE_ANSWERS = delete(ANSWER).where(
+    ANSWER.c.response_id == bindparam("draft_id"),
+    ANSWER.c.question_key.in_(bindparam("keys", expanding=True)),
+)
 
 
 def record(
@@ -134,79 +122,24 @@ def save(draft: Draft, answers: dict[str, str], today: date, *, complete: bool =
     assisted = answers.get(ASSISTED_QUESTION)
     gone = [key for key in draft.answers if key not in answers]
     changed = [(key, value) for key, value in answers.items() if draft.answers.get(key) != value]
-    one_statement = complete and driver_sql.dialect_name() == "postgresql"
-    if one_statement:
-        finished = replace(draft, answers=answers, assisted=assisted, status=COMPLETE)
-        _complete_in_one_statement(finished, today, gone, changed)
-    else:
-        if complete:
-            _claim(draft, today, assisted)
-        elif _touch(draft, today, assisted) != 1:  # closed by another request since it was read
-            raise InvalidAnswer(_l("Besvarelsen er allerede afsluttet."))
-        if gone:
-            driver_sql.connection().execute(_delete_answers(), {"draft_id": draft.id, "keys": gone})
-        driver_sql.execute_many(
-            UPSERT_ANSWER_SQL,
-            [{"response_id": draft.id, "question_key": k, "value": v} for k, v in changed],
+    if complete:
+        _claim(draft, today, assisted)
+    elif _change_row(_TOUCH, draft, today, assisted) != 1:  # closed by another request since
+        raise InvalidAnswer(_l("Besvarelsen er allerede afsluttet."))
+    if gone:
+        db.session.execute(_DELETE_ANSWERS, {"draft_id": draft.id, "keys": gone})
+    if changed:
+        upsert = dialect_insert(ANSWER)
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[ANSWER.c.response_id, ANSWER.c.question_key],
+            set_={"value": upsert.excluded.value},
+        )
+        db.session.execute(
+            upsert, [{"response_id": draft.id, "question_key": k, "value": v} for k, v in changed]
         )
     draft.answers, draft.assisted = answers, assisted
     if complete:
-        draft.status = COMPLETE
-        if not one_statement:
-            add_response(draft, week_of(today))
-
-
-def _complete_in_one_statement(
-    finished: Draft, today: date, gone: list[str], changed: list[tuple[str, str]]
-) -> None:
-    """PostgreSQL: close the draft, write the last screen's answer and count the response in
-    one statement, or raise ``AlreadyClosed`` having changed nothing.
-
-    A submit's four statements cost a round trip each, and on PostgreSQL the database's work
-    per statement shares the cores with the app. Its writes wait on the completion's row
-    lock like the sequence of statements on SQLite, and happen only if the completion
-    claimed the row (the ``claimed`` expression is empty otherwise).
-    """
-    counts, rows = count_params(finished, week_of(today))
-    params = {
-        **counts,
-        "draft_id": finished.id,
-        "draft": DRAFT,
-        "complete": COMPLETE,
-        "answered_week": week_of(today),
-        "assisted": finished.assisted,
-    }
-    for i, key in enumerate(gone):
-        params[f"gone_{i}"] = key
-    for i, (key, value) in enumerate(changed):
-        params[f"key_{i}"], params[f"value_{i}"] = key, value
-    (claimed,) = driver_sql.fetch_one(_complete_sql(len(gone), len(changed), rows), params)
-    if claimed != 1:
-        raise AlreadyClosed
-
-
-@cache
-def _complete_sql(gone: int, changed: int, counts: int) -> str:
-    """``COMPLETE_SQL``, the answer's delete and upsert and the counts as one statement, for
-    ``gone`` removed answers, ``changed`` changed answers and ``counts`` count rows."""
-    # Only placeholder names are put into the text; every value is bound.
-    steps = [f"claimed AS ({COMPLETE_SQL}RETURNING id)"]
-    if gone:
-        keys = ", ".join(f":gone_{i}" for i in range(gone))
-        steps.append(
-            "gone AS (DELETE FROM answer\n"  # noqa: S608
-            f"WHERE response_id IN (SELECT id FROM claimed) AND question_key IN ({keys}))"
-        )
-    if changed:
-        values = ", ".join(f"(:key_{i}, :value_{i})" for i in range(changed))
-        steps.append(
-            "saved AS (INSERT INTO answer (response_id, question_key, value)\n"
-            "SELECT claimed.id, changed.question_key, changed.value\n"
-            f"FROM claimed, (VALUES {values}) AS changed (question_key, value)\n"
-            "ON CONFLICT (response_id, question_key) DO UPDATE SET value = excluded.value)"
-        )
-    steps.append(f"counted AS ({add_counts_sql(counts, only_if_row_in='claimed')})")
-    return "WITH " + ",\n".join(steps) + "\nSELECT count(*) FROM claimed"
+        add_response(draft, week_of(today))
 
 
 def submit(draft: Draft, today: date) -> None:
@@ -221,31 +154,17 @@ def submit(draft: Draft, today: date) -> None:
     add_response(draft, week_of(today))
 
 
-def _touch(draft: Draft, today: date, assisted: str | None) -> int:
-    return driver_sql.execute(
-        TOUCH_SQL,
-        {
-            "draft_id": draft.id,
-            "draft": DRAFT,
-            "answered_week": week_of(today),
-            "assisted": assisted,
-        },
+def _change_row(statement, draft: Draft, today: date, assisted: str | None) -> int:
+    changed = db.session.execute(
+        statement,
+        {"draft_id": draft.id, "week": week_of(today), "help": assisted},
     )
+    return changed.rowcount
 
 
 def _claim(draft: Draft, today: date, assisted: str | None) -> None:
     """Mark the draft complete, or raise ``AlreadyClosed``."""
-    claimed = driver_sql.execute(
-        COMPLETE_SQL,
-        {
-            "draft_id": draft.id,
-            "draft": DRAFT,
-            "complete": COMPLETE,
-            "answered_week": week_of(today),
-            "assisted": assisted,
-        },
-    )
-    if claimed != 1:
+    if _change_row(_COMPLETE, draft, today, assisted) != 1:
         raise AlreadyClosed
     draft.status = COMPLETE
 
@@ -261,12 +180,11 @@ def abandon(draft: Draft, today: date) -> None:
     """
     if draft.status != DRAFT:
         return
-    connection = driver_sql.connection()
     if not draft.answers:
-        connection.execute(_delete_empty_draft(), {"draft_id": draft.id})
+        db.session.execute(_DELETE_EMPTY_DRAFT, {"draft_id": draft.id})
         return
     week = week_of(today)
-    claimed = connection.execute(_close_partial(), {"draft_id": draft.id, "week": week})
+    claimed = db.session.execute(_CLOSE_PARTIAL, {"draft_id": draft.id, "week": week})
     if claimed.rowcount == 1:
         draft.status = PARTIAL
         add_response(draft, week)
@@ -279,8 +197,7 @@ def close_stale_drafts(today: date) -> int:
     """
     round_closed = or_(ROUND.c.closes_on < today, ROUND.c.closed_early.is_(True))
     stale = (
-        driver_sql.connection()
-        .scalars(
+        db.session.scalars(
             select(RESPONSE.c.id)
             .join(ROUND, ROUND.c.id == RESPONSE.c.round_id)
             .where(

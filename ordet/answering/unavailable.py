@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import driver_sql
+from ..database import discard
 
 # Form fields the question screen posts; anything else is not carried over.
 CARRIED = ("csrf_token", "question", "value", "text", "action")
@@ -21,7 +21,7 @@ def install(bp: Blueprint) -> None:
 
 
 def database_unavailable(error: SQLAlchemyError):
-    driver_sql.rollback()
+    discard()
     current_app.logger.warning("database unavailable: %s", type(error).__name__)
     if request.method != "POST" or request.endpoint != "answering.question":
         return render_template(

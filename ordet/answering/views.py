@@ -16,7 +16,8 @@ from flask import (
 )
 from flask_babel import lazy_gettext as _l
 
-from .. import driver_sql
+from ..database import discard
+from ..extensions import db
 from ..questionnaires import get as get_questionnaire
 from . import services, unavailable
 from . import session as respondent_session
@@ -32,7 +33,6 @@ WAIT_CARRIES = ("question", "value", "text", "action")
 def load_respondent():
     if request.endpoint == "answering.thanks":
         return None
-    driver_sql.use_plain_connection()
     respondent = respondent_session.current()
     if respondent is None:
         # After the end nothing leads back: a repeated submit lands on the thank-you page.
@@ -48,7 +48,7 @@ def load_respondent():
             return render_template("error.html", title=refusal.message, message=""), refusal.status
         if draft is not None:
             services.abandon(draft, date.today())
-            driver_sql.commit()
+            db.session.commit()
         respondent_session.clear()
         return redirect(channel.start_url())
     if not draft.round_is_open(date.today()):
@@ -88,7 +88,7 @@ def question(position: int):
         try:
             return _save_screen(position, request.form.get("action", "next"), current.is_text)
         except services.InvalidAnswer as invalid:
-            driver_sql.rollback()
+            discard()
             error = str(invalid)
     return render_template(
         "answering/question.html",
@@ -116,13 +116,13 @@ def _save_screen(position: int, action: str, is_text: bool):
     if action == "back":
         if answers is not None:
             services.save(draft, answers, today)
-            driver_sql.commit()
+            db.session.commit()
         if position <= 1:
             return redirect(url_for(".intro"))
         return redirect(url_for(".question", position=position - 1))
     if position < len(g.questionnaire.visible_questions(answers)):
         services.save(draft, answers, today)
-        driver_sql.commit()
+        db.session.commit()
         return redirect(url_for(".question", position=position + 1))
     return _send(draft, answers, today)
 
@@ -135,14 +135,14 @@ def _send(draft: services.Draft, answers: dict[str, str], today: date):
         services.save(draft, answers, today, complete=True)
     except services.AlreadyClosed:
         # A second press of "Send" at the same moment: the first one stored the response.
-        driver_sql.rollback()
+        discard()
         respondent_session.finish(g.channel.name)
         return redirect(url_for(".thanks"))
     try:
         g.channel.completed(draft)
     except TooSoon as refusal:
         return _keep_for_later(as_stored, answers, today, refusal)
-    driver_sql.commit()
+    db.session.commit()
     respondent_session.finish(g.channel.name)
     return redirect(url_for(".thanks"))
 
@@ -152,10 +152,10 @@ def _keep_for_later(draft: services.Draft, answers: dict[str, str], today: date,
 
     Undone rather than checked before completing: only a completion that happened uses up the
     tablet's allowance, and a double press of "Send" still finds the draft closed (above)."""
-    driver_sql.rollback()
+    discard()
     services.save(draft, answers, today)
     refusal.record()
-    driver_sql.commit()
+    db.session.commit()
     posted = {name: request.form[name] for name in WAIT_CARRIES if name in request.form}
     page = render_template("answering/wait.html", posted=posted)
     return page, 429, {"Retry-After": str(refusal.seconds)}

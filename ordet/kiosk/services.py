@@ -7,9 +7,8 @@ from functools import cache, lru_cache
 
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import bindparam, case, update
+from sqlalchemy import bindparam, case, select, update
 
-from .. import driver_sql
 from ..extensions import db
 from ..org.models import Tilbud
 from ..security import hash_secret, new_token, same
@@ -104,13 +103,17 @@ def check_cookie(secret_key: str, value: str | None) -> DeviceCheck:
     if signed is None:
         return DeviceCheck(None, "unknown")
     device_id, secret_hash = signed
-    found = driver_sql.fetch_one(DEVICE_SQL, {"device_id": device_id})
+    device = Device.__table__
+    found = db.session.execute(
+        select(device.c.tilbud_id, device.c.secret_hash, device.c.revoked_on, device.c.last_answer_week)
+        .where(device.c.id == device_id)
+    ).first()
     if found is None:
         return DeviceCheck(None, "unknown")
     tilbud_id, stored_hash, revoked_on, last_answer_week = found
     if not same(stored_hash, secret_hash):
         return DeviceCheck(None, "unknown")
-    tablet = Tablet(device_id, tilbud_id, driver_sql.date_value(last_answer_week))
+    tablet = Tablet(device_id, tilbud_id, last_answer_week)
     return DeviceCheck(tablet, "revoked" if revoked_on is not None else None)
 
 
@@ -128,12 +131,6 @@ def _signed_device(secret_key: str, value: str) -> tuple[int, str] | None:
         return int(device_id), hash_secret(str(secret))
     except (BadSignature, ValueError, TypeError):
         return None
-
-
-# Every question screen reads it (see ``driver_sql``).
-DEVICE_SQL = """
-SELECT tilbud_id, secret_hash, revoked_on, last_answer_week FROM device WHERE id = :device_id
-"""
 
 
 @cache
@@ -154,7 +151,7 @@ def note_answer(tablet: Tablet, today: date) -> None:
     Written once a week: a busy tablet's later submits leave the row alone."""
     week = today - timedelta(days=today.weekday())
     if tablet.last_answer_week != week:
-        driver_sql.connection().execute(
+        db.session.execute(
             _note_answer(), {"device_id": tablet.id, "last_answer_week": week}
         )
 
@@ -172,7 +169,7 @@ def _note_answer():
 def note_too_soon(tablet: Tablet, today: date) -> None:
     """Record on the tablet that it was refused a response (``kiosk.pace``): the week, as its
     Monday, and the count in that week (a new week starts it again at one)."""
-    driver_sql.connection().execute(
+    db.session.execute(
         _note_too_soon(), {"device_id": tablet.id, "week": today - timedelta(days=today.weekday())}
     )
 

@@ -6,7 +6,6 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from .. import driver_sql
 from ..audit import record_event
 from ..extensions import db
 from ..questionnaires.model import Questionnaire
@@ -70,25 +69,16 @@ def digest_of(
     organisation_id: int, questionnaire: str, version: int, question_key: str, language: str
 ) -> str | None:
     """The content digest of the organisation's recording, if any: all a question screen needs
-    (it runs on every screen, so one hand-written statement, see ``driver_sql``)."""
-    found = driver_sql.fetch_one(
-        DIGEST_SQL,
-        {
-            "organisation_id": organisation_id,
-            "questionnaire": questionnaire,
-            "version": version,
-            "question_key": question_key,
-            "language": language,
-        },
+    (it runs on every screen, so one column, not the recording)."""
+    return db.session.scalar(
+        db.select(QuestionAudio.digest).where(
+            QuestionAudio.organisation_id == organisation_id,
+            QuestionAudio.questionnaire == questionnaire,
+            QuestionAudio.questionnaire_version == version,
+            QuestionAudio.question_key == question_key,
+            QuestionAudio.language == language,
+        )
     )
-    return found[0] if found else None
-
-
-DIGEST_SQL = """
-SELECT digest FROM question_audio
-WHERE organisation_id = :organisation_id AND questionnaire = :questionnaire
-  AND questionnaire_version = :version AND question_key = :question_key AND language = :language
-"""
 
 
 def recordings_of(organisation_id: int) -> dict[tuple[str, int, str, str], QuestionAudio]:

@@ -6,13 +6,12 @@ counted as ``TEXT_VALUE`` (how many wrote something), never copied into the coun
 
 from collections.abc import Iterable
 from datetime import date
-from functools import cache
 from typing import Protocol
 
 from sqlalchemy import and_, case, delete, func, literal, or_, select
 
-from .. import driver_sql
 from ..answering.models import COMPLETE, PARTIAL, Answer, Response
+from ..database import insert
 from ..extensions import db
 from ..questionnaires import loader
 from .models import RESPONSES_KEY, TEXT_VALUE, ResultCount
@@ -37,38 +36,6 @@ def text_keys() -> dict[tuple[str, int], frozenset[str]]:
     }
 
 
-_COLUMNS = ", ".join(KEY_COLUMNS)
-
-
-@cache
-def add_counts_sql(rows: int, only_if_row_in: str | None = None) -> str:
-    """Add one to ``rows`` counts, or start them, in one statement: it runs in every submit
-    (``driver_sql``). A response's rows share all but the question and
-    value, so those are bound once; row ``i`` binds ``count_question_key_i`` and
-    ``count_value_i`` (see ``count_params``).
-
-    ``only_if_row_in``: the name of a common table expression of the same statement; nothing is
-    counted unless it has a row (PostgreSQL's one-statement submit, see ``answering.services``).
-    """
-    per_row = {"question_key", "value"}
-
-    def row(i: int) -> str:
-        names = (f"{column}_{i}" if column in per_row else column for column in KEY_COLUMNS)
-        return "(" + ", ".join(f":count_{name}" for name in names) + ", 1)"
-
-    values = ",\n".join(row(i) for i in range(rows))
-    new_counts = f"VALUES\n{values}\n"
-    if only_if_row_in:
-        new_counts = (
-            f"SELECT * FROM ({new_counts}) AS new_counts\n"  # noqa: S608
-            f"WHERE EXISTS (SELECT FROM {only_if_row_in})\n"
-        )
-    return (
-        f"INSERT INTO result_count ({_COLUMNS}, count) {new_counts}"
-        f"ON CONFLICT ({_COLUMNS}) DO UPDATE SET count = result_count.count + 1"
-    )
-
-
 class Countable(Protocol):
     """What a finished response gives the counts (``answering.services.Draft``)."""
 
@@ -82,33 +49,37 @@ class Countable(Protocol):
 
 
 def add_response(response: Countable, week: date) -> None:
-    """Count a response that was just completed or abandoned as partial in ``week``."""
+    """Count a response that was just completed or abandoned as partial in ``week``: one
+    upsert per count row, in one round trip."""
     if response.status not in (COMPLETE, PARTIAL):
         return
-    params, rows = count_params(response, week)
-    driver_sql.execute(add_counts_sql(rows), params)
+    table = ResultCount.__table__
+    add_one = insert(table)
+    add_one = add_one.on_conflict_do_update(
+        index_elements=list(KEY_COLUMNS), set_={"count": table.c.count + 1}
+    )
+    db.session.execute(add_one, count_rows(response, week))
 
 
-def count_params(response: Countable, week: date) -> tuple[dict[str, object], int]:
-    """The parameters of ``add_counts_sql`` for a finished response, and its number of rows."""
+def count_rows(response: Countable, week: date) -> list[dict[str, object]]:
+    """The count rows a finished response adds one to."""
     questionnaire = loader.get(response.questionnaire, response.questionnaire_version)
     texts = {q.key for q in questionnaire.questions if q.is_text} if questionnaire else set()
-    params: dict[str, object] = {
-        "count_round_id": response.round_id,
-        "count_tilbud_id": response.tilbud_id,
-        "count_questionnaire": response.questionnaire,
-        "count_questionnaire_version": response.questionnaire_version,
-        "count_assisted": response.assisted or "",
-        "count_answered_week": week,
+    common = {
+        "round_id": response.round_id,
+        "tilbud_id": response.tilbud_id,
+        "questionnaire": response.questionnaire,
+        "questionnaire_version": response.questionnaire_version,
+        "assisted": response.assisted or "",
+        "answered_week": week,
+        "count": 1,
     }
     rows = [(RESPONSES_KEY, response.status)]
     rows += [(key, TEXT_VALUE if key in texts else v) for key, v in response.answers.items()]
     # A fixed order: two submits for the same tilbud take the row locks in the same order
     # and cannot deadlock each other on PostgreSQL.
     rows.sort()
-    for i, (key, value) in enumerate(rows):
-        params[f"count_question_key_{i}"], params[f"count_value_{i}"] = key, value
-    return params, len(rows)
+    return [{**common, "question_key": key, "value": value} for key, value in rows]
 
 
 def _counted_value():
