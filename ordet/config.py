@@ -138,9 +138,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     """
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
-    cursor = dbapi_connection.cursor()
-    try:
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-    finally:
-        cursor.close()
+    # sqlite3's own shortcut (a cursor made and closed for the statement), as at every connect.
+    dbapi_connection.execute("PRAGMA journal_mode=WAL")
+    dbapi_connection.execute("PRAGMA synchronous=FULL")

@@ -196,18 +196,15 @@ def close_stale_drafts(today: date) -> int:
     A link draft may be resumed on a later day, so it stays open until its round closes.
     """
     round_closed = or_(ROUND.c.closes_on < today, ROUND.c.closed_early.is_(True))
-    stale = (
-        db.session.scalars(
-            select(RESPONSE.c.id)
-            .join(ROUND, ROUND.c.id == RESPONSE.c.round_id)
-            .where(
-                RESPONSE.c.status == DRAFT,
-                RESPONSE.c.answered_week < week_of(today),
-                or_(RESPONSE.c.channel == KIOSK, round_closed),
-            )
+    stale = db.session.scalars(
+        select(RESPONSE.c.id)
+        .join(ROUND, ROUND.c.id == RESPONSE.c.round_id)
+        .where(
+            RESPONSE.c.status == DRAFT,
+            RESPONSE.c.answered_week < week_of(today),
+            or_(RESPONSE.c.channel == KIOSK, round_closed),
         )
-        .all()
-    )
+    ).all()
     for response_id in stale:
         draft = draft_by_id(response_id)
         if draft is not None:

@@ -104,9 +104,9 @@ def check_cookie(secret_key: str, value: str | None) -> DeviceCheck:
         return DeviceCheck(None, "unknown")
     device_id, secret_hash = signed
     device = Device.__table__
+    columns = (device.c.tilbud_id, device.c.secret_hash, device.c.revoked_on)
     found = db.session.execute(
-        select(device.c.tilbud_id, device.c.secret_hash, device.c.revoked_on, device.c.last_answer_week)
-        .where(device.c.id == device_id)
+        select(*columns, device.c.last_answer_week).where(device.c.id == device_id)
     ).first()
     if found is None:
         return DeviceCheck(None, "unknown")
@@ -151,9 +151,7 @@ def note_answer(tablet: Tablet, today: date) -> None:
     Written once a week: a busy tablet's later submits leave the row alone."""
     week = today - timedelta(days=today.weekday())
     if tablet.last_answer_week != week:
-        db.session.execute(
-            _note_answer(), {"device_id": tablet.id, "last_answer_week": week}
-        )
+        db.session.execute(_note_answer(), {"device_id": tablet.id, "last_answer_week": week})
 
 
 @cache
