@@ -61,7 +61,9 @@ def session_login(client, user: User) -> None:
 
     The login form itself is tested in test_auth.py; other tests only need a live session.
     """
+    # The epoch as stored now: a request may have ended the user's sessions since it was read.
+    db.session.expire(user, ["session_epoch"])
     with client.session_transaction() as s:
-        s["_user_id"] = str(user.id)
+        s["_user_id"] = user.get_id()
         s["_fresh"] = True
         s[SEEN_KEY] = time.time()

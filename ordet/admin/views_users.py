@@ -8,6 +8,7 @@ from ..auth.access import current_scope, requires
 from ..auth.mails import queue_password_mail
 from ..auth.models import ROLES, Grant, User
 from ..auth.permissions import USERS_MANAGE
+from ..auth.session import keep_own_session
 from ..extensions import db
 from . import bp
 from .errors import AdminError
@@ -133,6 +134,7 @@ def _apply(user: User, change, done):
         db.session.rollback()
         return _user_page(user, _choices(GrantForm(formdata=None)), error.message), 400
     db.session.commit()
+    keep_own_session(user)
     flash(done)
     return redirect(url_for(".users_edit", user_id=user.id))
 

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -20,6 +20,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     language: Mapped[str] = mapped_column(String(8), default="da")
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the id Flask-Login keeps in the session (``get_id``): raising it ends every
+    # session of the user, and any remember cookie, at its next request (``end_sessions``).
+    session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
 
     grants: Mapped[list["Grant"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -29,8 +32,21 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
 
+    def get_id(self) -> str:
+        """Flask-Login's "alternative token": the id and the epoch, so a session made before
+        ``end_sessions`` no longer loads the user (``ordet.auth.login.load_user``)."""
+        return f"{self.id}:{self.session_epoch}"
+
+    def end_sessions(self) -> None:
+        """Every session of this user is refused from its next request: sign-out, a new
+        password, deactivation, a right withdrawn. A user not yet saved has none."""
+        if inspect(self).persistent:
+            # In SQL, so two changes at once cannot both write the same next value.
+            self.session_epoch = User.session_epoch + 1
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)

@@ -1,10 +1,12 @@
-"""The staff session: a fresh session at sign-in, and an idle timeout."""
+"""The staff session: a fresh session at sign-in, and an idle timeout.
+
+Ending every session of a user (sign-out, new password, ...) is ``User.end_sessions``."""
 
 import time
 
 from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from ..security import new_token
 from .models import User
@@ -18,6 +20,14 @@ def start_session(user: User) -> None:
     login_user(user)
     session["sid"] = new_token()  # a new session id: the signed cookie changes completely
     session[SEEN_KEY] = time.time()
+
+
+def keep_own_session(user: User) -> None:
+    """After ``user.end_sessions()`` by the user themself (a role of their own withdrawn): the
+    session that made the change goes on, its cookie issued anew under the new epoch. Every
+    other session of the user, and any copy of this one's old cookie, stays ended."""
+    if current_user.is_authenticated and current_user.id == user.id:
+        login_user(user)
 
 
 def safe_next(target: str | None) -> str | None:

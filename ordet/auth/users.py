@@ -153,7 +153,8 @@ def add_grant(
 
 
 def set_reads_comments(actor_id: int, granter: Scope, grant: Grant, reads: bool) -> None:
-    """Give or take a lead's grant the right to read free-text comments within its unit."""
+    """Give or take a lead's grant the right to read free-text comments within its unit.
+    Taking it ends the user's sessions, as a withdrawn role does."""
     if not granter.allows_organisation(_grant_organisation(grant), USERS_MANAGE):
         raise AdminError(_l("Du kan kun ændre roller inden for din egen organisation."))
     if reads_comments_anyway(grant.role):
@@ -161,6 +162,8 @@ def set_reads_comments(actor_id: int, granter: Scope, grant: Grant, reads: bool)
     if bool(grant.reads_comments) == reads:
         return
     grant.reads_comments = reads
+    if not reads:
+        grant.user.end_sessions()
     db.session.flush()
     record_event(
         actor_id,
@@ -171,12 +174,13 @@ def set_reads_comments(actor_id: int, granter: Scope, grant: Grant, reads: bool)
 
 
 def withdraw(actor_id: int, granter: Scope, grant: Grant) -> None:
-    """Remove a grant the granter could have given."""
+    """Remove a grant the granter could have given; the user's sessions end with it."""
     if not granter.allows_organisation(_grant_organisation(grant), USERS_MANAGE):
         raise AdminError(_l("Du kan kun fjerne roller inden for din egen organisation."))
     if grant.user_id == actor_id and grant.role == ADMIN:
         raise AdminError(_l("Du kan ikke fjerne din egen administratorrolle."))
     detail = _describe(grant)
+    grant.user.end_sessions()
     db.session.delete(grant)
     db.session.flush()
     record_event(actor_id, "grant.withdraw", f"user:{grant.user_id}", detail)
@@ -187,6 +191,8 @@ def set_active(actor_id: int, user: User, active: bool) -> None:
         raise AdminError(_l("Du kan ikke deaktivere dig selv."))
     if user.active != active:
         user.active = active
+        if not active:
+            user.end_sessions()  # reactivating later must not bring an old session back
         db.session.flush()
         record_event(actor_id, "user.activate" if active else "user.deactivate", f"user:{user.id}")
 

@@ -66,6 +66,10 @@ def login():
 @bp.post("/log-ud")
 def logout():
     if ButtonForm().validate_on_submit() or not current_user.is_authenticated:
+        if current_user.is_authenticated:
+            # Not just this cookie: every session of the user, and any copy of it, ends.
+            current_user.end_sessions()
+            db.session.commit()
         logout_user()
         session.clear()
         flash(_l("Du er logget ud."))
