@@ -50,3 +50,12 @@ class ScrubbingLogger(Logger):
 
 
 logger_class = ScrubbingLogger
+
+
+def nworkers_changed(server, new_value, old_value):
+    """Tell the app how many workers serve it, before any of them starts (and again on TTIN/TTOU
+    or a reload). The app refuses to start with several workers and rate limits kept in each
+    worker's memory (``ordet/limit_storage.py``): set ``ORDET_REDIS_URL`` or run one worker.
+    The value is passed rather than checked here so that the master never imports the app: its
+    workers would inherit the old code after an upgrade and a reload (HUP)."""
+    os.environ["ORDET_SERVER_PROCESSES"] = str(new_value)

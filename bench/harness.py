@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests import postgres  # noqa: E402  (the suite's throwaway cluster)
+from tests.redis_server import running_redis  # noqa: E402, F401  (shared rate limits)
 
 HOST = "127.0.0.1"
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")

@@ -41,6 +41,7 @@ from harness import (
     enrol,
     percentile,
     ready_drafts,
+    running_redis,
     seed,
     start_server,
 )
@@ -285,10 +286,11 @@ async def bench_engine(
     """Per level: bare, save, bare, submit, bare, questionnaire, bare. Each of ordet's phases is
     compared with the mean of the bare phases just before and after it: the machine's speed
     drifts during a run, and a ceiling measured minutes earlier would move the ratio."""
-    with database(engine, durable) as (url, tmp, _cluster):
+    with database(engine, durable) as (url, tmp, _cluster), running_redis(tmp) as redis_url:
         codes = seed(url, max(levels))
         bare_table(url)
-        env = app_env(url, tmp)
+        # Several workers: ordet refuses rate limits in per-worker memory (limit_storage.py).
+        env = app_env(url, tmp, ORDET_REDIS_URL=redis_url)
         commits = (
             "fsync on every commit"
             if durable or engine == "sqlite"

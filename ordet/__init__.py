@@ -5,7 +5,7 @@ from typing import Any
 
 from flask import Flask
 
-from . import config, database
+from . import config, database, limit_storage
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -17,6 +17,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config.from_environment())
     else:
         app.config.update(test_config)
+    # Several gunicorn workers counting rate limits each in its own memory: refuse to start.
+    limit_storage.check(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.setdefault(
         "SQLALCHEMY_DATABASE_URI", f"sqlite:///{os.path.join(app.instance_path, 'ordet.sqlite')}"

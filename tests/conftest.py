@@ -12,6 +12,7 @@ from ordet.extensions import db, limiter
 
 from . import postgres
 from .browser import _playwright_browser, browser, live_server, new_context  # noqa: F401
+from .redis_server import redis_url  # noqa: F401
 
 REQUIRE_POSTGRES = os.environ.get("ORDET_REQUIRE_POSTGRES") == "1"
 ENGINES = ["sqlite", "postgresql"]

@@ -1,57 +1,10 @@
 """With ORDET_REDIS_URL, several app servers share one rate limit (a real redis-server)."""
 
-import os
-import shutil
-import socket
-import subprocess
-import time
-
-import pytest
-
 from ordet import create_app
 from ordet.extensions import db
 
 from .conftest import IsolatedClient, config_for
 from .factories import csrf_from
-
-REQUIRE_REDIS = os.environ.get("ORDET_REQUIRE_REDIS") == "1"
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if REQUIRE_REDIS:
-            pytest.fail("ORDET_REQUIRE_REDIS=1 but redis-server is not on PATH")
-        pytest.skip("redis-server not installed (CI installs it: .ci/system-deps)")
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    server.terminate()
-    server.wait(timeout=10)
 
 
 def app_server(redis_url, tmp_path):

@@ -32,7 +32,6 @@ from .conftest import IsolatedClient, config_for
 from .factories import csrf_from, enrol, make_round, make_tilbud
 from .kiosk_browser import FREE_TEXT, Walker, choose, tab_to, walk
 from .staff_helpers import make_user, session_login
-from .test_redis_limits import redis_url  # noqa: F401  (the fixture: a real redis-server)
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
@@ -279,7 +278,7 @@ def test_a_round_flags_only_refusals_in_its_own_weeks(app, tilbud, first):
     assert limit_hits([tilbud.id + 1000]) == {}
 
 
-def test_app_servers_share_the_tablet_limit_through_redis(redis_url, tmp_path):  # noqa: F811
+def test_app_servers_share_the_tablet_limit_through_redis(redis_url, tmp_path):
     """With ORDET_REDIS_URL the count is not in a server's memory: a server started after the
     first response (a fresh limiter storage in this process) still refuses the second."""
     config = {
