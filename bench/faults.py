@@ -18,21 +18,23 @@ import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import psycopg
+from fault_smtp import smtp_down
 from harness import (
-    OPTION,
-    QUESTION_KEY,
-    Browser,
     app_env,
-    choose_language,
     database,
-    enrol,
     seed,
     start_server,
 )
 from sqlalchemy.engine import make_url
+from tablet import (
+    OPTION,
+    QUESTION_KEY,
+    Browser,
+    choose_language,
+    enrol,
+)
 
 from tests import postgres
 
@@ -225,73 +227,6 @@ async def sqlite_busy(url: str, server, code: str) -> None:
     )
 
 
-def smtp_down(url: str, tmp: Path) -> None:
-    from aiosmtpd.controller import Controller
-    from harness import free_port
-
-    from ordet import create_app
-    from ordet.extensions import db
-    from ordet.mail import OutboxMessage, deliver_outbox, queue_mail
-
-    port = free_port()
-    app = create_app(
-        {
-            "SECRET_KEY": "bench",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "MAIL_URL": f"smtp://127.0.0.1:{port}",
-            "MAIL_OUTBOX_DIR": str(tmp / "eml"),
-        }
-    )
-    has_command = "send-mail" in app.cli.list_commands(None)
-
-    def deliver() -> str:
-        if has_command:
-            result = app.test_cli_runner().invoke(args=["send-mail"])
-            return f"send-mail exit {result.exit_code}"
-        with app.app_context():
-            try:
-                return str(
-                    deliver_outbox(app.config["MAIL_URL"], app.config["MAIL_FROM"], tmp / "eml")
-                )
-            except OSError as error:
-                db.session.rollback()
-                return type(error).__name__
-
-    def unsent() -> int:
-        # A delivered message leaves no row: every row is still to be sent.
-        with app.app_context():
-            return db.session.scalar(db.select(db.func.count()).select_from(OutboxMessage))
-
-    with app.app_context():
-        for i in range(20):
-            queue_mail(f"paaroerende{i}@example.org", "Ordet er dit", f"Besked {i}")
-        db.session.commit()
-    while_down = deliver()
-    kept = unsent()
-    received = []
-
-    class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: N802
-            received.append(envelope.rcpt_tos[0])
-            return "250 OK"
-
-    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        when_up = deliver()
-    finally:
-        controller.stop()
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
-    report(
-        f"{make_url(url).get_backend_name()}: SMTP down, then up",
-        kept == 20 and len(received) == 20 and len(set(received)) == 20 and unsent() == 0,
-        f"while down: {while_down}, {kept}/20 kept in the outbox; when up: {when_up}, "
-        f"{len(received)} delivered, {unsent()} left",
-    )
-
-
 async def run_engine(engine: str) -> None:
     print(f"\n== {engine} ==")
     with database(engine) as (url, tmp, cluster):
@@ -305,7 +240,7 @@ async def run_engine(engine: str) -> None:
                 await sqlite_busy(url, server, codes[2])
         finally:
             server.stop()
-        smtp_down(url, tmp)
+        report(*smtp_down(url, tmp))
 
 
 def main() -> None:

@@ -120,7 +120,11 @@ def ordet_requests(workdir: Path, kind: str):
 def submit_requests(workdir: Path, prepared: int):
     """The last screen of ``prepared`` drafts made ready in the database, one per request."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from harness import SERVER_SECRET, ready_drafts, seed
+    from harness import (
+        SERVER_SECRET,
+        ready_drafts,
+        seed,
+    )
 
     from ordet import create_app
     from tests.conftest import IsolatedClient
