@@ -269,3 +269,7 @@ def main() -> None:
     ok = all(f.exactly_once and not f.stated.errors for f in figures)
     print("\nRESULT:", "OK — no errors, every response stored exactly once" if ok else "FAILED")
     raise SystemExit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()

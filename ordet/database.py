@@ -4,8 +4,10 @@ Every statement of a request runs on ``db.session`` (the ORM where it reads and 
 objects, Core statements where a screen writes rows), in one transaction committed once.
 """
 
+from collections.abc import Callable
+
 from flask import Flask, current_app
-from sqlalchemy import JSON, Table
+from sqlalchemy import JSON, Executable, Insert, Table
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.compiler import compiles
@@ -16,10 +18,12 @@ from .extensions import db
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def insert(table: Table):
-    """``INSERT`` in the dialect of the app's engine, so that ``on_conflict_do_update`` (an
-    upsert, which both engines have but SQL does not standardise) is there to call."""
-    return _INSERTS[db.engine.dialect.name](table)
+def per_dialect(build: Callable[[Callable[[Table], Insert]], Executable]):
+    """A statement that needs the dialect's ``insert`` (for ``on_conflict_do_update``, an
+    upsert, which both engines have but SQL does not standardise), built once per dialect:
+    ``build(insert)`` makes it. Returns a function giving the app's engine's statement."""
+    built = {name: build(insert) for name, insert in _INSERTS.items()}
+    return lambda: built[db.engine.dialect.name]
 
 
 class json_object_agg(GenericFunction):  # noqa: N801 (named as the SQL function)

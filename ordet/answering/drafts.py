@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..database import json_object_agg
 from ..extensions import db
@@ -38,13 +38,13 @@ def find_draft(draft_key: str | None) -> Draft | None:
     question screen)."""
     if not draft_key:
         return None
-    return _load(RESPONSE.c.draft_key_hash == hash_secret(draft_key))
+    return _load(_BY_KEY, hash_secret(draft_key))
 
 
 def draft_by_id(response_id: int) -> Draft | None:
     """The response ``response_id`` if it is still a draft."""
     db.session.flush()  # rows the ORM holds (tests, the demo data) are seen: Core doesn't flush
-    return _load(RESPONSE.c.id == response_id)
+    return _load(_BY_ID, response_id)
 
 
 RESPONSE = Response.__table__
@@ -80,8 +80,12 @@ _DRAFTS = (
 )
 
 
-def _load(which) -> Draft | None:
-    row = db.session.execute(_DRAFTS.where(which)).first()
+_BY_KEY = _DRAFTS.where(RESPONSE.c.draft_key_hash == bindparam("key"))
+_BY_ID = _DRAFTS.where(RESPONSE.c.id == bindparam("key"))
+
+
+def _load(statement, key: str | int) -> Draft | None:
+    row = db.session.execute(statement, {"key": key}).first()
     if row is None:
         return None
     (id_, round_id, tilbud_id, variant, version, channel, language, assisted) = row[:8]

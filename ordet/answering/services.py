@@ -9,7 +9,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, delete, insert, or_, select, update
 
-from ..database import insert as dialect_insert
+from ..database import per_dialect
 from ..extensions import db
 from ..org.models import Tilbud
 from ..questionnaires.model import Questionnaire
@@ -92,6 +92,17 @@ _CLOSE_PARTIAL = (
     .where(*_STILL_DRAFT)
     .values(status=PARTIAL, draft_key_hash=None, answered_week=bindparam("week"))
 )
+
+
+def _answers_upsert(insert):
+    upsert = insert(ANSWER)
+    return upsert.on_conflict_do_update(
+        index_elements=[ANSWER.c.response_id, ANSWER.c.question_key],
+        set_={"value": upsert.excluded.value},
+    )
+
+
+_SAVE_ANSWERS = per_dialect(_answers_upsert)
 _DELETE_EMPTY_DRAFT = delete(RESPONSE).where(*_STILL_DRAFT)
 _DELETE_ANSWERS = delete(ANSWER).where(
     ANSWER.c.response_id == bindparam("draft_id"),
@@ -129,13 +140,9 @@ def save(draft: Draft, answers: dict[str, str], today: date, *, complete: bool =
     if gone:
         db.session.execute(_DELETE_ANSWERS, {"draft_id": draft.id, "keys": gone})
     if changed:
-        upsert = dialect_insert(ANSWER)
-        upsert = upsert.on_conflict_do_update(
-            index_elements=[ANSWER.c.response_id, ANSWER.c.question_key],
-            set_={"value": upsert.excluded.value},
-        )
         db.session.execute(
-            upsert, [{"response_id": draft.id, "question_key": k, "value": v} for k, v in changed]
+            _SAVE_ANSWERS(),
+            [{"response_id": draft.id, "question_key": k, "value": v} for k, v in changed],
         )
     draft.answers, draft.assisted = answers, assisted
     if complete:

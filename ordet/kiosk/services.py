@@ -103,11 +103,7 @@ def check_cookie(secret_key: str, value: str | None) -> DeviceCheck:
     if signed is None:
         return DeviceCheck(None, "unknown")
     device_id, secret_hash = signed
-    device = Device.__table__
-    columns = (device.c.tilbud_id, device.c.secret_hash, device.c.revoked_on)
-    found = db.session.execute(
-        select(*columns, device.c.last_answer_week).where(device.c.id == device_id)
-    ).first()
+    found = db.session.execute(_DEVICE, {"device_id": device_id}).first()
     if found is None:
         return DeviceCheck(None, "unknown")
     tilbud_id, stored_hash, revoked_on, last_answer_week = found
@@ -115,6 +111,15 @@ def check_cookie(secret_key: str, value: str | None) -> DeviceCheck:
         return DeviceCheck(None, "unknown")
     tablet = Tablet(device_id, tilbud_id, last_answer_week)
     return DeviceCheck(tablet, "revoked" if revoked_on is not None else None)
+
+
+_DEVICE_TABLE = Device.__table__
+_DEVICE = select(
+    _DEVICE_TABLE.c.tilbud_id,
+    _DEVICE_TABLE.c.secret_hash,
+    _DEVICE_TABLE.c.revoked_on,
+    _DEVICE_TABLE.c.last_answer_week,
+).where(_DEVICE_TABLE.c.id == bindparam("device_id"))
 
 
 @lru_cache(maxsize=1024)

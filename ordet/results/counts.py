@@ -11,7 +11,7 @@ from typing import Protocol
 from sqlalchemy import and_, case, delete, func, literal, or_, select
 
 from ..answering.models import COMPLETE, PARTIAL, Answer, Response
-from ..database import insert
+from ..database import per_dialect
 from ..extensions import db
 from ..questionnaires import loader
 from .models import RESPONSES_KEY, TEXT_VALUE, ResultCount
@@ -53,12 +53,15 @@ def add_response(response: Countable, week: date) -> None:
     upsert per count row, in one round trip."""
     if response.status not in (COMPLETE, PARTIAL):
         return
-    table = ResultCount.__table__
-    add_one = insert(table)
-    add_one = add_one.on_conflict_do_update(
-        index_elements=list(KEY_COLUMNS), set_={"count": table.c.count + 1}
+    db.session.execute(_ADD_ONE(), count_rows(response, week))
+
+
+_COUNTS = ResultCount.__table__
+_ADD_ONE = per_dialect(
+    lambda insert: insert(_COUNTS).on_conflict_do_update(
+        index_elements=list(KEY_COLUMNS), set_={"count": _COUNTS.c.count + 1}
     )
-    db.session.execute(add_one, count_rows(response, week))
+)
 
 
 def count_rows(response: Countable, week: date) -> list[dict[str, object]]:
