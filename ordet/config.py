@@ -60,6 +60,9 @@ class DefaultConfig:
     ACCESSIBILITY_STATEMENT_URL = "/tilgaengelighed"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    # Redis away: count in each process's memory until it is back, never a server error
+    # (``ordet.rate_counts`` does the same for the limits counted by hand).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     KIOSK_ENROL_RATE_LIMIT = "10 per minute"
     # A tablet completes at most one response per this many seconds (0: no limit). Counted in
     # the rate-limit storage per enrolled tablet, never on the response (``kiosk.pace``).

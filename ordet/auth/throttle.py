@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from flask import current_app
 from limits import parse
 
+from .. import rate_counts
 from ..extensions import limiter
 
 
@@ -33,12 +34,10 @@ def attempt(kind: str, account: str, address: str) -> Refusal | None:
     """Count one attempt; a Refusal if any limit is already used up (the attempt is refused)."""
     if not limiter.enabled or not current_app.config.get("RATELIMIT_ENABLED", True):
         return None
-    strategy = limiter.limiter
     refusal: Refusal | None = None
     for value, scope, key in _checks(kind, account, address):
-        item = parse(value)
-        if not strategy.hit(item, scope, key):
-            reset, _remaining = strategy.get_window_stats(item, scope, key)
+        reset = rate_counts.hit(parse(value), scope, key)
+        if reset is not None:
             retry_at = datetime.fromtimestamp(reset, UTC).replace(tzinfo=None)
             seconds = max(1, int(reset - datetime.now(UTC).timestamp() + 0.999))
             if refusal is None or retry_at > refusal.retry_at:

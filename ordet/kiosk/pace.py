@@ -13,6 +13,7 @@ import time
 from flask import current_app
 from limits import RateLimitItemPerSecond
 
+from .. import rate_counts
 from ..extensions import limiter
 
 SCOPE = "kiosk-response"
@@ -24,14 +25,8 @@ def count_response(device_id: int) -> int | None:
     item = _limit()
     if item is None:
         return None
-    strategy = limiter.limiter
-    try:
-        if strategy.hit(item, SCOPE, str(device_id)):
-            return None
-        reset, _remaining = strategy.get_window_stats(item, SCOPE, str(device_id))
-    except Exception:
-        # A shared storage that is away must not stop borgere from sending their answers.
-        current_app.logger.exception("rate-limit storage unavailable; response not limited")
+    reset = rate_counts.hit(item, SCOPE, str(device_id))
+    if reset is None:
         return None
     return max(1, int(reset - time.time() + 0.999))
 
