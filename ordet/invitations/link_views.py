@@ -19,7 +19,7 @@ from ..org.models import Tilbud
 from ..questionnaires import get as get_questionnaire
 from ..rounds.models import Round
 from ..security import hash_secret
-from . import services
+from . import link_drafts, services
 from .models import Invitation
 
 bp = Blueprint("link", __name__, url_prefix="/s")
@@ -75,14 +75,14 @@ def start(token: str):
     if gone:
         return gone
     invitation, round_, questionnaire = found
-    draft_key = services.draft_key_for(current_app.config["SECRET_KEY"], token)
+    _, draft = link_drafts.find(current_app.config["SECRET_KEY"], invitation.id, token)
     return render_template(
         "invitations/link_start.html",
         token=token,
         tilbud=db.session.get(Tilbud, invitation.tilbud_id),
         round=round_,
         questionnaire=questionnaire,
-        resuming=answering.find_draft(draft_key) is not None,
+        resuming=draft is not None,
     )
 
 
@@ -96,14 +96,17 @@ def begin(token: str):
     language = request.form.get("lang", "da")
     if language not in questionnaire.languages:
         language = "da"
-    draft_key = services.draft_key_for(current_app.config["SECRET_KEY"], token)
-    draft = answering.find_draft(draft_key)
+    secret = current_app.config["SECRET_KEY"]
+    draft_key, draft = link_drafts.find(secret, invitation.id, token, adopt=True)
     if draft is None:
         tilbud = db.session.get(Tilbud, invitation.tilbud_id)
         answering.start(round_, tilbud, questionnaire, LINK, language, draft_key, date.today())
         db.session.commit()
     respondent_session.begin(LINK, draft_key, {"token_hash": hash_secret(token)})
     respondent_session.set_language(draft.language if draft else language)
+    if draft is None or not draft.answers:
+        # The start page said what the intro says to borgere: straight to the first question.
+        return redirect(url_for("answering.question", position=1))
     return redirect(url_for("answering.resume"))
 
 
