@@ -8,7 +8,7 @@ an answered invitation's tokens.
 
 from datetime import date
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..answering import services as answering
@@ -19,10 +19,12 @@ from ..org.models import Tilbud
 from ..questionnaires import get as get_questionnaire
 from ..rounds.models import Round
 from ..security import hash_secret
-from . import link_drafts, services
+from . import asker, link_drafts, services
+from .mailing import danish_date
 from .models import Invitation
 
 bp = Blueprint("link", __name__, url_prefix="/s")
+bp.app_context_processor(lambda: {"link_asker": asker.current})
 VARIANT = "paaroerende"
 LIMIT = "30 per minute"
 
@@ -65,6 +67,9 @@ def _usable(token: str):
 
 @bp.get("/")
 def missing():
+    """Where a link session that has ended lands (e.g. "Tilbage" after "Tak")."""
+    if session.get("finished") == LINK:
+        return render_template("invitations/sent.html")
     return _gone(_l("Åbn linket fra din e-mail igen for at fortsætte."))
 
 
@@ -76,11 +81,12 @@ def start(token: str):
         return gone
     invitation, round_, questionnaire = found
     _, draft = link_drafts.find(current_app.config["SECRET_KEY"], invitation.id, token)
+    asker.show(round_.organisation_id)
     return render_template(
         "invitations/link_start.html",
         token=token,
         tilbud=db.session.get(Tilbud, invitation.tilbud_id),
-        round=round_,
+        closes_on=danish_date(round_.closes_on),
         questionnaire=questionnaire,
         resuming=draft is not None,
     )
@@ -103,6 +109,7 @@ def begin(token: str):
         answering.start(round_, tilbud, questionnaire, LINK, language, draft_key, date.today())
         db.session.commit()
     respondent_session.begin(LINK, draft_key, {"token_hash": hash_secret(token)})
+    asker.show(round_.organisation_id, remember=True)
     respondent_session.set_language(draft.language if draft else language)
     if draft is None or not draft.answers:
         # The start page said what the intro says to borgere: straight to the first question.
@@ -118,6 +125,7 @@ def opt_out(token: str):
     invitation = _found(token)
     if invitation is None:
         return _gone(SPENT, SPENT_OPT_OUT_HINT)
+    asker.show(db.session.get(Round, invitation.round_id).organisation_id)
     if request.method == "POST":
         if request.form.get("List-Unsubscribe") != "One-Click":
             csrf.protect()
