@@ -11,7 +11,7 @@ from sqlalchemy import func
 from ordet.answering.models import Answer, Response
 from ordet.answering.services import close_stale_drafts
 from ordet.extensions import db
-from ordet.invitations.services import ReminderReport, queue_due_reminders
+from ordet.invitations.services import ReminderReport, queue_due_reminders, save_plan
 from ordet.results.models import RESPONSES_KEY, ResultCount
 
 from . import invitation_helpers as h
@@ -207,7 +207,7 @@ def test_the_plan_refuses_a_reminder_date_in_the_past(app, client, pilot):  # no
     assert refused.status_code == 400
     assert "En påmindelse kan ikke ligge før i dag" in refused.text
     db.session.expire_all()
-    from ordet.invitations.services import plan_for, save_plan
+    from ordet.invitations.services import plan_for
 
     assert plan_for(round_.id, tilbud.id).first_reminder_on is None  # nothing changed
     # A date that has passed since it was chosen (its reminder has run) may stay as it was,
@@ -219,3 +219,65 @@ def test_the_plan_refuses_a_reminder_date_in_the_past(app, client, pilot):  # no
     assert kept.status_code == 302
     page = client.get(h.tilbud_url(round_, tilbud))
     assert "Pårørende, du inviterer nu, får ingen påmindelse" in page.text
+
+
+def test_the_invitation_key_joins_no_complete_answer(app, runner, smtp, pilot):  # noqa: F811
+    """The attack: someone with the database *and* the app's secret computes every
+    invitation's draft key and looks for it among the responses. While an answer is in
+    progress it is found (that is how the links find it); once sent, it is not."""
+    from ordet.invitations.link_drafts import draft_key
+    from ordet.invitations.models import Invitation
+    from ordet.security import hash_secret
+
+    send(runner)
+    path, _ = h.links_in(smtp.collector.to("anna@example.dk")[0])
+    h.answer_by_link(other_client(app), path, stop_after=2)
+
+    def joined() -> set[str]:
+        db.session.expire_all()
+        keys = {
+            hash_secret(draft_key(app.config["SECRET_KEY"], i.id)): i.email
+            for i in db.session.scalars(db.select(Invitation))
+        }
+        hashes = db.session.scalars(db.select(Response.draft_key_hash)).all()
+        return {keys[k] for k in hashes if k in keys}
+
+    assert joined() == {"anna@example.dk"}
+    h.answer_by_link(other_client(app), path)
+    assert joined() == set()
+    [response] = db.session.scalars(db.select(Response)).all()
+    assert response.status == "complete" and response.draft_key_hash is None
+
+
+def test_a_draft_begun_under_the_old_link_key_is_carried_over(app, runner, smtp, pilot):  # noqa: F811
+    """Drafts begun before the key came from the invitation are found, and moved to it."""
+    from ordet.answering import services as answering
+    from ordet.answering.models import LINK
+    from ordet.invitations.link_drafts import _link_draft_key
+    from ordet.org.models import Tilbud
+    from ordet.questionnaires import get as get_questionnaire
+    from ordet.rounds.models import Round
+
+    tilbud, round_ = pilot
+    send(runner)
+    path, token = h.links_in(smtp.collector.to("anna@example.dk")[0])
+    questionnaire = get_questionnaire("paaroerende", 1)
+    old_key = _link_draft_key(app.config["SECRET_KEY"], token)
+    round_, tilbud = db.session.get(Round, round_.id), db.session.get(Tilbud, tilbud.id)
+    draft = answering.start(round_, tilbud, questionnaire, LINK, "da", old_key, date.today())
+    answering.record(draft, questionnaire, "samlet", "meget_tilfreds", date.today())
+    db.session.commit()
+
+    phone = other_client(app)
+    page = phone.get("/" + path)
+    assert "Fortsæt, hvor du slap" in page.text
+    resumed = phone.post("/" + path, data={"csrf_token": csrf_from(page.text)})
+    assert phone.get(resumed.location).location.endswith("/svar/2")
+    # From now on every link of the invitation finds it, the reminder's too.
+    first = date.today() + timedelta(days=1)
+    save_plan(round_, tilbud, "Lea", first, None, date.today())
+    queue_due_reminders(first)
+    db.session.commit()
+    send(runner)
+    reminder, _ = h.links_in(smtp.collector.to("anna@example.dk")[-1])
+    assert "Fortsæt, hvor du slap" in other_client(app).get("/" + reminder).text

@@ -10,6 +10,7 @@ from datetime import date
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from ..answering import services as answering
 from ..answering import session as respondent_session
@@ -106,8 +107,13 @@ def begin(token: str):
     draft_key, draft = link_drafts.find(secret, invitation.id, token, adopt=True)
     if draft is None:
         tilbud = db.session.get(Tilbud, invitation.tilbud_id)
-        answering.start(round_, tilbud, questionnaire, LINK, language, draft_key, date.today())
-        db.session.commit()
+        try:
+            answering.start(round_, tilbud, questionnaire, LINK, language, draft_key, date.today())
+            db.session.commit()
+        except IntegrityError:  # begun at this moment through another of its links (or twice)
+            db.session.rollback()
+    else:
+        db.session.commit()  # (a draft ``find`` carried over to the invitation's key)
     respondent_session.begin(LINK, draft_key, {"token_hash": hash_secret(token)})
     asker.show(round_.organisation_id, remember=True)
     respondent_session.set_language(draft.language if draft else language)
