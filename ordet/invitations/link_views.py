@@ -4,6 +4,9 @@ Unknown, purged and used links all get ``invitations/link_gone.html`` with statu
 the same words, after the same single hash lookup, so nothing tells whether an email is on a
 list or whether someone answered: a used link is an unknown one, as ``mark_answered`` deletes
 an answered invitation's tokens.
+
+Every mail has a link of its own, but an invitation has one answer in progress: the link
+session's draft key is the invitation's (``link_drafts``), whichever of its links is opened.
 """
 
 from datetime import date
