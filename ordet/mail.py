@@ -28,8 +28,9 @@ import smtplib
 import ssl
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -95,17 +96,25 @@ def queue_mail(
     return message
 
 
+def sender_named(name: str, sender: str) -> str:
+    """``sender``'s address under the display name ``name`` (an organisation's name)."""
+    name = " ".join(name.split())  # no line breaks in a header
+    return str(Address(display_name=name, addr_spec=parseaddr(sender)[1]))
+
+
 def build_message(outbox: OutboxMessage, sender: str) -> EmailMessage:
+    """The message as sent; a "From" among the queued headers replaces ``sender``."""
+    headers = [line.partition(": ") for line in filter(None, outbox.headers.splitlines())]
     message = EmailMessage()
-    message["From"] = sender
+    message["From"] = next((v for n, _, v in headers if n.lower() == "from"), sender)
     message["To"] = outbox.recipient
     message["Subject"] = outbox.subject
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = outbox.message_id or make_msgid(domain=_domain(sender))
     message["Auto-Submitted"] = "auto-generated"
-    for line in filter(None, outbox.headers.splitlines()):
-        name, _, value = line.partition(": ")
-        message[name] = value
+    for name, _, value in headers:
+        if name.lower() != "from":
+            message[name] = value
     message.set_content(outbox.text_body)
     if outbox.html_body:
         message.add_alternative(outbox.html_body, subtype="html")

@@ -18,6 +18,8 @@ from flask import (
 )
 
 from . import read_aloud
+from .extensions import db
+from .org.models import Organisation
 from .read_aloud import services as read_aloud_services
 
 bp = Blueprint("pages", __name__)
@@ -42,6 +44,22 @@ def accessibility():
     config = current_app.config
     settings = {key.lower(): config.get(key, value) for key, value in STATEMENT_DEFAULTS.items()}
     return render_template("accessibility.html", **settings)
+
+
+@bp.get("/privatliv/<organisation_slug>")
+def privacy(organisation_slug: str):
+    """What the app keeps about a pårørende, for organisations without a notice of their own
+    (``invitations.asker``)."""
+    organisation = db.session.scalar(
+        db.select(Organisation).where(Organisation.slug == organisation_slug)
+    )
+    if organisation is None:
+        abort(404)
+    return render_template(
+        "privacy.html",
+        organisation=organisation,
+        retention_days=current_app.config["INVITATION_RETENTION_DAYS"],
+    )
 
 
 @bp.post("/tekststoerrelse")

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 NAME = [DataRequired(_l("Skriv et navn.")), Length(max=200, message=_l("Højst 200 tegn."))]
 DATE_ERROR = _l("Skriv datoen som åååå-mm-dd.")
@@ -44,6 +44,23 @@ class NameForm(FlaskForm):
 class UnitForm(FlaskForm):
     name = StringField(_l("Navn"), validators=NAME)
     active = BooleanField(_l("Aktiv"), description=_l("En inaktiv enhed vises ikke i nye runder."))
+
+
+class OrganisationForm(UnitForm):
+    privacy_url = StringField(
+        _l("Link til privatlivspolitik for pårørende"),
+        description=_l(
+            "Vises på alle sider, pårørende åbner fra deres mail. "
+            "Tomt: systemets egen side om, hvad det gemmer."
+        ),
+        validators=[
+            Optional(),
+            Length(max=500, message=_l("Højst 500 tegn.")),
+            Regexp(
+                r"^https?://[^\s/]+\.[^\s]+$", message=_l("Skriv en hel adresse, fx https://...")
+            ),
+        ],
+    )
 
 
 class TilbudForm(FlaskForm):

@@ -54,14 +54,24 @@ def create_organisation(user_id: int, name: str) -> Organisation:
     return organisation
 
 
-def update_organisation(user_id: int, organisation: Organisation, name: str, active: bool) -> None:
+def update_organisation(
+    user_id: int,
+    organisation: Organisation,
+    name: str,
+    active: bool,
+    privacy_url: str | None,
+) -> None:
+    """``privacy_url``: the organisation's privacy notice for pårørende (empty: the app's)."""
     name = _clean(name)
     clash = db.select(Organisation.id).where(
         func.lower(Organisation.name) == name.lower(), Organisation.id != organisation.id
     )
     if _taken(clash):
         raise AdminError(_l("Der findes allerede en organisation med det navn."), "name")
-    _record_changes(user_id, "organisation", organisation, name=name, active=active)
+    privacy_url = (privacy_url or "").strip() or None
+    _record_changes(
+        user_id, "organisation", organisation, name=name, active=active, privacy_url=privacy_url
+    )
 
 
 def create_specialomraade(user_id: int, organisation: Organisation, name: str) -> Specialomraade:

@@ -13,6 +13,7 @@ from ..auth.scope import Scope
 from ..auth.users import users_in_scope
 from ..extensions import db
 from ..org.models import Specialomraade, Tilbud
+from ..results.presentation import rounded
 from ..rounds.models import Round, RoundTilbud
 
 
@@ -31,7 +32,7 @@ class Line:
         """Kiosk answers per borger served, in whole percent; None when not known."""
         if self.unknown_served or not self.served:
             return None
-        return round(100 * self.kiosk / self.served)
+        return int(rounded(100 * self.kiosk / self.served))  # half up: 1 of 8 is 13 %
 
 
 def rounds_in_scope(scope: Scope, today: date) -> list[Round]:

@@ -10,7 +10,7 @@ from ..org.models import Specialomraade
 from . import bp
 from . import org_services as services
 from .errors import AdminError
-from .forms import NameForm, TilbudForm, UnitForm, options
+from .forms import NameForm, OrganisationForm, TilbudForm, UnitForm, options
 from .util import (
     actor,
     area_or_404,
@@ -47,10 +47,12 @@ def organisation():
 @requires(ORG_MANAGE)
 def organisation_edit(organisation_id: int):
     unit = organisation_or_404(organisation_id, ORG_MANAGE)
-    form = UnitForm(obj=unit)
+    form = OrganisationForm(obj=unit)
     saved = save_form(
         form,
-        lambda: services.update_organisation(actor(), unit, form.name.data, form.active.data),
+        lambda: services.update_organisation(
+            actor(), unit, form.name.data, form.active.data, form.privacy_url.data
+        ),
         _l("Ændringen er gemt."),
         lambda _: url_for(".organisation_edit", organisation_id=unit.id),
     )
@@ -79,7 +81,7 @@ def organisation_edit_area_new(organisation_id: int):
     if saved:
         return saved
     return render_template(
-        "admin/organisation.html", unit=unit, form=UnitForm(obj=unit), area_form=area_form
+        "admin/organisation.html", unit=unit, form=OrganisationForm(obj=unit), area_form=area_form
     ), 400
 
 

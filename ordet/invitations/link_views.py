@@ -4,12 +4,16 @@ Unknown, purged and used links all get ``invitations/link_gone.html`` with statu
 the same words, after the same single hash lookup, so nothing tells whether an email is on a
 list or whether someone answered: a used link is an unknown one, as ``mark_answered`` deletes
 an answered invitation's tokens.
+
+Every mail has a link of its own, but an invitation has one answer in progress: the link
+session's draft key is the invitation's (``link_drafts``), whichever of its links is opened.
 """
 
 from datetime import date
 
-from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 
 from ..answering import services as answering
 from ..answering import session as respondent_session
@@ -19,10 +23,12 @@ from ..org.models import Tilbud
 from ..questionnaires import get as get_questionnaire
 from ..rounds.models import Round
 from ..security import hash_secret
-from . import services
+from . import asker, link_drafts, services
+from .mailing import danish_date
 from .models import Invitation
 
 bp = Blueprint("link", __name__, url_prefix="/s")
+bp.app_context_processor(lambda: {"link_asker": asker.current})
 VARIANT = "paaroerende"
 LIMIT = "30 per minute"
 
@@ -65,6 +71,9 @@ def _usable(token: str):
 
 @bp.get("/")
 def missing():
+    """Where a link session that has ended lands (e.g. "Tilbage" after "Tak")."""
+    if session.get("finished") == LINK:
+        return render_template("invitations/sent.html")
     return _gone(_l("Åbn linket fra din e-mail igen for at fortsætte."))
 
 
@@ -75,14 +84,15 @@ def start(token: str):
     if gone:
         return gone
     invitation, round_, questionnaire = found
-    draft_key = services.draft_key_for(current_app.config["SECRET_KEY"], token)
+    _, draft = link_drafts.find(current_app.config["SECRET_KEY"], invitation.id, token)
+    asker.show(round_.organisation_id)
     return render_template(
         "invitations/link_start.html",
         token=token,
         tilbud=db.session.get(Tilbud, invitation.tilbud_id),
-        round=round_,
+        closes_on=danish_date(round_.closes_on),
         questionnaire=questionnaire,
-        resuming=answering.find_draft(draft_key) is not None,
+        resuming=draft is not None,
     )
 
 
@@ -96,14 +106,23 @@ def begin(token: str):
     language = request.form.get("lang", "da")
     if language not in questionnaire.languages:
         language = "da"
-    draft_key = services.draft_key_for(current_app.config["SECRET_KEY"], token)
-    draft = answering.find_draft(draft_key)
+    secret = current_app.config["SECRET_KEY"]
+    draft_key, draft = link_drafts.find(secret, invitation.id, token, adopt=True)
     if draft is None:
         tilbud = db.session.get(Tilbud, invitation.tilbud_id)
-        answering.start(round_, tilbud, questionnaire, LINK, language, draft_key, date.today())
-        db.session.commit()
+        try:
+            answering.start(round_, tilbud, questionnaire, LINK, language, draft_key, date.today())
+            db.session.commit()
+        except IntegrityError:  # begun at this moment through another of its links (or twice)
+            db.session.rollback()
+    else:
+        db.session.commit()  # (a draft ``find`` carried over to the invitation's key)
     respondent_session.begin(LINK, draft_key, {"token_hash": hash_secret(token)})
+    asker.show(round_.organisation_id, remember=True)
     respondent_session.set_language(draft.language if draft else language)
+    if draft is None or not draft.answers:
+        # The start page said what the intro says to borgere: straight to the first question.
+        return redirect(url_for("answering.question", position=1))
     return redirect(url_for("answering.resume"))
 
 
@@ -115,6 +134,7 @@ def opt_out(token: str):
     invitation = _found(token)
     if invitation is None:
         return _gone(SPENT, SPENT_OPT_OUT_HINT)
+    asker.show(db.session.get(Round, invitation.round_id).organisation_id)
     if request.method == "POST":
         if request.form.get("List-Unsubscribe") != "One-Click":
             csrf.protect()

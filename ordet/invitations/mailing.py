@@ -7,8 +7,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..mail import queue_mail
-from ..org.models import Tilbud
+from ..mail import queue_mail, sender_named
+from ..org.models import Organisation, Tilbud
 from ..rounds.models import Round
 from ..security import hash_secret, new_token
 from .models import Invitation, InvitationPlan, InvitationToken
@@ -39,6 +39,7 @@ def queue_invitation_mail(
     base = current_app.config["PUBLIC_URL"].rstrip("/")
     link = f"{base}/s/{token}"
     opt_out = f"{link}/afmeld"
+    organisation = db.session.get(Organisation, round_.organisation_id)
     context = {
         "tilbud": tilbud,
         "name": invitation.name or "",
@@ -62,6 +63,8 @@ def queue_invitation_mail(
         text,
         html,
         headers={
+            # From the organisation that asks, at the app's address (``MAIL_FROM``).
+            "From": sender_named(organisation.name, current_app.config["MAIL_FROM"]),
             "List-Unsubscribe": f"<{opt_out}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         },

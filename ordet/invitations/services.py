@@ -1,7 +1,5 @@
 """What changes invitations. Plain functions: they flush, the caller commits once."""
 
-import hashlib
-import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -33,15 +31,6 @@ class InvitationError(ValueError):
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
-
-
-def draft_key_for(secret_key: str, token: str) -> str:
-    """The draft key of a link: the same link resumes the same draft on any device.
-
-    Derived from the token (never stored), so the database holds no path from a draft
-    to its invitation; the draft's own key hash is cleared when it is submitted.
-    """
-    return hmac.new(secret_key.encode(), f"draft:{token}".encode(), hashlib.sha256).hexdigest()
 
 
 def find_by_token(token: str) -> Invitation | None:
@@ -142,9 +131,18 @@ def import_upload(stored: InvitationUpload, rows: list[parsing.Row], today: date
 
 
 def save_plan(
-    round_: Round, tilbud: Tilbud, contact: str, first: date | None, second: date | None
+    round_: Round,
+    tilbud: Tilbud,
+    contact: str,
+    first: date | None,
+    second: date | None,
+    today: date,
 ) -> InvitationPlan:
-    """Reminder dates (one or two, within the round) and the contact named in every mail."""
+    """Reminder dates (one or two, within the round) and the contact named in every mail.
+
+    A new or moved date must be today or later: a date already past would never send (or
+    send at once). A past date that is kept as it was (its reminder has run) stays.
+    """
     if second and not first:
         first, second = second, None
     for day in (first, second):
@@ -153,12 +151,23 @@ def save_plan(
     if first and second and second <= first:
         raise InvitationError(_l("Anden påmindelse skal ligge efter den første."))
     plan = plan_for(round_.id, tilbud.id)
+    kept = {plan.first_reminder_on, plan.second_reminder_on} if plan else set()
+    if any(day and day < today and day not in kept for day in (first, second)):
+        raise InvitationError(
+            _l("En påmindelse kan ikke ligge før i dag. Vælg i dag eller en senere dato.")
+        )
     if plan is None:
         plan = InvitationPlan(round_id=round_.id, tilbud_id=tilbud.id)
         db.session.add(plan)
     plan.contact, plan.first_reminder_on, plan.second_reminder_on = contact.strip(), first, second
     db.session.flush()
     return plan
+
+
+def reminders_over(plan: InvitationPlan, today: date) -> bool:
+    """Whether the plan has reminders and all of them have run: a list imported now gets none."""
+    days = [d for d in (plan.first_reminder_on, plan.second_reminder_on) if d]
+    return bool(days) and all(day < today for day in days)
 
 
 @dataclass(frozen=True)
@@ -183,6 +192,10 @@ def queue_due_reminders(today: date) -> ReminderReport:
     A reminder passes every invitation of the list invited before its date, answered or not,
     and mails only those who have not answered: so an invitation's reminder columns say
     nothing about when it was answered. The mails are counted on the list's tally.
+
+    An invitation gets the latest reminder that is due for it, once: one imported after the
+    first reminder's date gets the second (and none the day after its invitation), and a run
+    that finds both dates passed sends one mail, not two.
     """
     counts = {1: 0, 2: 0}
     plans = db.session.scalars(select(InvitationPlan)).all()
@@ -191,7 +204,7 @@ def queue_due_reminders(today: date) -> ReminderReport:
         if not round_.is_open(today):
             continue
         tilbud = db.session.get(Tilbud, plan.tilbud_id)
-        for number, due in ((1, plan.first_reminder_on), (2, plan.second_reminder_on)):
+        for number, due in ((2, plan.second_reminder_on), (1, plan.first_reminder_on)):
             if due is None or due > today:
                 continue
             passed = db.session.scalars(
@@ -199,7 +212,7 @@ def queue_due_reminders(today: date) -> ReminderReport:
                 .where(
                     Invitation.round_id == plan.round_id,
                     Invitation.tilbud_id == plan.tilbud_id,
-                    Invitation.reminders_sent == number - 1,
+                    Invitation.reminders_sent < number,
                     Invitation.invited_on < due,
                     Invitation.opted_out_on.is_(None),
                     Invitation.bounced_on.is_(None),

@@ -42,6 +42,16 @@ YES = {"ja", "j", "x", "yes", "y", "1", "true", "sand", "✓"}
 TEMPLATE_HEADERS = ("email", "navn", "relation", "borger har valgt")
 
 
+def problems(rows: list["Row"]) -> list[tuple[str, list[int]]]:
+    """(reason, the line numbers with it) for every reason a row is not imported, in the
+    order of ``STATUS_TEXT``: the preview's summary above the table."""
+    lines: dict[str, list[int]] = {}
+    for row in rows:
+        if row.status != VALID:
+            lines.setdefault(row.status, []).append(row.line)
+    return [(str(STATUS_TEXT[status]), lines[status]) for status in STATUS_TEXT if status in lines]
+
+
 class UploadError(ValueError):
     """The file as a whole cannot be read; the message says why, in Danish."""
 

@@ -45,6 +45,7 @@ def preview(round_slug: str, tilbud_slug: str):
         tilbud=tilbud,
         rows=rows,
         valid=valid,
+        problems=upload.problems(rows),
         status_text=upload.STATUS_TEXT,
         form=ImportForm(upload=stored.id),
         VALID=upload.VALID,

@@ -1,5 +1,7 @@
 """Staff pages for the pårørende pilot, under ``/staff/paaroerende``. Counts only."""
 
+from datetime import date
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -104,6 +106,7 @@ def _tilbud_page(round_, tilbud, upload_form=None, plan_form=None, status=200):
         upload_form=upload_form or UploadForm(),
         plan_form=plan_form,
         plan=plan,
+        reminders_over=plan is not None and services.reminders_over(plan, date.today()),
     ), status
 
 
@@ -120,7 +123,9 @@ def plan(round_slug: str, tilbud_slug: str):
     form = PlanForm()
     if form.validate_on_submit():
         try:
-            services.save_plan(round_, tilbud, form.contact.data, form.first.data, form.second.data)
+            services.save_plan(
+                round_, tilbud, form.contact.data, form.first.data, form.second.data, date.today()
+            )
         except services.InvitationError as problem:
             form.first.errors = [*form.first.errors, str(problem)]
         else:

@@ -12,6 +12,9 @@ class Organisation(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     anonymity_threshold: Mapped[int] = mapped_column(default=5)
     active: Mapped[bool] = mapped_column(default=True)
+    # The organisation's own privacy notice, linked from every pårørende link page; unset,
+    # they link the app's page about what it keeps (``pages.privacy``).
+    privacy_url: Mapped[str | None] = mapped_column(String(500))
 
     specialomraader: Mapped[list["Specialomraade"]] = relationship(
         back_populates="organisation", order_by="Specialomraade.name"
