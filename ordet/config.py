@@ -56,6 +56,9 @@ class DefaultConfig:
     PUBLIC_URL = "http://127.0.0.1:5000"
     # Days after a round closes before pårørende emails and names are deleted (``purge``).
     INVITATION_RETENTION_DAYS = 30
+    # Days the audit log keeps an event (shown on /staff/log, deleted by ``purge``);
+    # None keeps every event. Your organisation's logging policy sets it.
+    AUDIT_RETENTION_DAYS: int | None = None
     INVITATION_UPLOAD_MAX_BYTES = 8 * 1024 * 1024
     ACCESSIBILITY_STATEMENT_URL = "/tilgaengelighed"
     RATELIMIT_STORAGE_URI = "memory://"
@@ -81,6 +84,7 @@ INT_SETTINGS = {
     "ORDET_DB_POOL_SIZE": "DB_POOL_SIZE",
     "ORDET_DB_MAX_OVERFLOW": "DB_MAX_OVERFLOW",
     "ORDET_KIOSK_MIN_SECONDS_BETWEEN_RESPONSES": "KIOSK_MIN_SECONDS_BETWEEN_RESPONSES",
+    "ORDET_AUDIT_RETENTION_DAYS": "AUDIT_RETENTION_DAYS",
 }
 
 
