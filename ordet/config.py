@@ -139,6 +139,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     ``synchronous=FULL``: every commit is on disk before the respondent sees "Tak". NORMAL
     would save an fsync per commit (~4 ms on the test machine) but a power cut could undo
     the last acknowledged responses. Set explicitly: some SQLite builds default WAL to NORMAL.
+
+    ``secure_delete=ON``: what an UPDATE or DELETE frees is overwritten with zeros, so a
+    redacted comment's original does not linger in a page's free space (Debian's build does
+    this by default; others do not). ``scrub.reclaim`` then moves the pages into the file.
     """
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -146,5 +150,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA secure_delete=ON")
     finally:
         cursor.close()

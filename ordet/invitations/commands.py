@@ -10,6 +10,7 @@ from flask import current_app
 from ..audit import purge_events, record_event
 from ..extensions import db
 from ..mail import deliver_outbox, stuck_messages
+from ..scrub import reclaim
 from . import services
 from .purge import purge as purge_personal_data
 
@@ -63,7 +64,8 @@ def send_mail(loop: bool, interval: int) -> None:
 @click.command("purge")
 def purge() -> None:
     """Delete pårørende emails and names once a round's retention period has passed, and
-    audit events older than AUDIT_RETENTION_DAYS (when set)."""
+    audit events older than AUDIT_RETENTION_DAYS (when set); then let the database reclaim
+    what this and redactions left behind (``scrub``)."""
     audit_days = current_app.config["AUDIT_RETENTION_DAYS"]
     if audit_days is not None and audit_days < 1:
         raise click.ClickException("AUDIT_RETENTION_DAYS must be at least 1 (or unset)")
@@ -84,3 +86,4 @@ def purge() -> None:
         f"Purged {report.invitations} invitations in {report.rounds} rounds"
         f" and {sum(events.values())} audit events."
     )
+    click.echo(reclaim())  # after the commit: VACUUM runs outside any transaction
