@@ -56,6 +56,9 @@ class DefaultConfig:
     PUBLIC_URL = "http://127.0.0.1:5000"
     # Days after a round closes before pårørende emails and names are deleted (``purge``).
     INVITATION_RETENTION_DAYS = 30
+    # Days the audit log keeps an event (shown on /staff/log, deleted by ``purge``);
+    # None keeps every event. Your organisation's logging policy sets it.
+    AUDIT_RETENTION_DAYS: int | None = None
     INVITATION_UPLOAD_MAX_BYTES = 8 * 1024 * 1024
     ACCESSIBILITY_STATEMENT_URL = "/tilgaengelighed"
     RATELIMIT_STORAGE_URI = "memory://"
@@ -84,6 +87,7 @@ INT_SETTINGS = {
     "ORDET_DB_POOL_SIZE": "DB_POOL_SIZE",
     "ORDET_DB_MAX_OVERFLOW": "DB_MAX_OVERFLOW",
     "ORDET_KIOSK_MIN_SECONDS_BETWEEN_RESPONSES": "KIOSK_MIN_SECONDS_BETWEEN_RESPONSES",
+    "ORDET_AUDIT_RETENTION_DAYS": "AUDIT_RETENTION_DAYS",
 }
 
 
@@ -138,9 +142,14 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     ``synchronous=FULL``: every commit is on disk before the respondent sees "Tak". NORMAL
     would save an fsync per commit (~4 ms on the test machine) but a power cut could undo
     the last acknowledged responses. Set explicitly: some SQLite builds default WAL to NORMAL.
+
+    ``secure_delete=ON``: what an UPDATE or DELETE frees is overwritten with zeros, so a
+    redacted comment's original does not linger in a page's free space (Debian's build does
+    this by default; others do not). ``scrub.reclaim`` then moves the pages into the file.
     """
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
     # sqlite3's own shortcut (a cursor made and closed for the statement), as at every connect.
     dbapi_connection.execute("PRAGMA journal_mode=WAL")
     dbapi_connection.execute("PRAGMA synchronous=FULL")
+    dbapi_connection.execute("PRAGMA secure_delete=ON")

@@ -50,7 +50,13 @@ def create_organisation(user_id: int, name: str) -> Organisation:
     db.session.add(organisation)
     db.session.flush()
     db.session.add(Grant(user_id=user_id, role=ADMIN, organisation_id=organisation.id))
-    record_event(user_id, "organisation.create", f"organisation:{organisation.id}", {"name": name})
+    record_event(
+        user_id,
+        "organisation.create",
+        f"organisation:{organisation.id}",
+        {"name": name},
+        organisation_id=organisation.id,
+    )
     return organisation
 
 
@@ -70,7 +76,13 @@ def update_organisation(
         raise AdminError(_l("Der findes allerede en organisation med det navn."), "name")
     privacy_url = (privacy_url or "").strip() or None
     _record_changes(
-        user_id, "organisation", organisation, name=name, active=active, privacy_url=privacy_url
+        user_id,
+        "organisation",
+        organisation.id,
+        organisation,
+        name=name,
+        active=active,
+        privacy_url=privacy_url,
     )
 
 
@@ -82,14 +94,20 @@ def create_specialomraade(user_id: int, organisation: Organisation, name: str) -
     )
     db.session.add(area)
     db.session.flush()
-    record_event(user_id, "specialomraade.create", f"specialomraade:{area.id}", {"name": name})
+    record_event(
+        user_id,
+        "specialomraade.create",
+        f"specialomraade:{area.id}",
+        {"name": name},
+        organisation_id=organisation.id,
+    )
     return area
 
 
 def update_specialomraade(user_id: int, area: Specialomraade, name: str, active: bool) -> None:
     name = _clean(name)
     _check_area_name(area.organisation_id, name, area.id)
-    _record_changes(user_id, "specialomraade", area, name=name, active=active)
+    _record_changes(user_id, "specialomraade", area.organisation_id, area, name=name, active=active)
 
 
 def _check_area_name(organisation_id: int, name: str, own_id: int | None) -> None:
@@ -112,7 +130,13 @@ def create_tilbud(user_id: int, area: Specialomraade, name: str, variant: str) -
     )
     db.session.add(tilbud)
     db.session.flush()
-    record_event(user_id, "tilbud.create", f"tilbud:{tilbud.id}", {"name": name, "area": area.id})
+    record_event(
+        user_id,
+        "tilbud.create",
+        f"tilbud:{tilbud.id}",
+        {"name": name, "area": area.id},
+        organisation_id=area.organisation_id,
+    )
     return tilbud
 
 
@@ -131,6 +155,7 @@ def update_tilbud(
     _record_changes(
         user_id,
         "tilbud",
+        area.organisation_id,
         tilbud,
         name=name,
         specialomraade_id=area.id,
@@ -154,7 +179,7 @@ def _check_tilbud_name(area_id: int, name: str, own_id: int | None) -> None:
         raise AdminError(_l("Der findes allerede et tilbud med det navn i specialområdet."), "name")
 
 
-def _record_changes(user_id: int, kind: str, obj, **values) -> None:
+def _record_changes(user_id: int, kind: str, organisation_id: int, obj, **values) -> None:
     """Apply ``values`` and audit what actually changed (old and new)."""
     changes = {
         key: [getattr(obj, key), value]
@@ -165,4 +190,10 @@ def _record_changes(user_id: int, kind: str, obj, **values) -> None:
         setattr(obj, key, new)
     db.session.flush()
     if changes:
-        record_event(user_id, f"{kind}.update", f"{kind}:{obj.id}", changes)
+        record_event(
+            user_id,
+            f"{kind}.update",
+            f"{kind}:{obj.id}",
+            changes,
+            organisation_id=organisation_id,
+        )

@@ -6,11 +6,10 @@ from datetime import date
 from sqlalchemy import case, func
 
 from ..answering.models import COMPLETE, KIOSK, LINK, PARTIAL, Response
-from ..audit import AuditEvent
+from ..audit import AuditEvent, kept_since
 from ..auth.models import User
-from ..auth.permissions import RESULTS_READ
+from ..auth.permissions import AUDIT_READ, RESULTS_READ
 from ..auth.scope import Scope
-from ..auth.users import users_in_scope
 from ..extensions import db
 from ..org.models import Specialomraade, Tilbud
 from ..results.presentation import rounded
@@ -87,14 +86,22 @@ def live_overview(scope: Scope, round_: Round) -> list[Line]:
     return list(areas.values())
 
 
-def audit_events(scope: Scope, page: int, per_page: int = 50) -> tuple[list, bool]:
-    """Audit entries by users the admin administers, newest first, with their emails;
-    and whether there is a next page."""
-    rows = db.session.execute(
+def audit_events(
+    scope: Scope, page: int, retention_days: int | None, per_page: int = 50
+) -> tuple[list, bool]:
+    """The events of the admin's organisations within the retention, whoever did them (a
+    tablet or the command line too), newest first, with the user's email (None without a
+    user); and whether there is a next page."""
+    query = (
         db.select(AuditEvent, User.email)
-        .join(User, User.id == AuditEvent.user_id)
-        .where(AuditEvent.user_id.in_(users_in_scope(scope)))
-        .order_by(AuditEvent.id.desc())
+        .outerjoin(User, User.id == AuditEvent.user_id)
+        .where(AuditEvent.organisation_id.in_(scope.organisation_ids(AUDIT_READ) or {-1}))
+    )
+    since = kept_since(retention_days)
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    rows = db.session.execute(
+        query.order_by(AuditEvent.id.desc())
         .offset((max(page, 1) - 1) * per_page)
         .limit(per_page + 1)
     ).all()

@@ -84,6 +84,7 @@ def create_round(
             "versions": chosen,
             "tilbud": sorted(set(members)),
         },
+        organisation_id=organisation.id,
     )
     return round_
 
@@ -96,13 +97,13 @@ def open_now(user_id: int, round_: Round, today: date) -> None:
     if round_.opens_on > today:
         round_.opens_on = today
     db.session.flush()
-    record_event(user_id, "round.open", f"round:{round_.id}", {"on": today.isoformat()})
+    _record(user_id, round_, "round.open", {"on": today.isoformat()})
 
 
 def close_now(user_id: int, round_: Round, today: date) -> None:
     round_.closed_early = True
     db.session.flush()
-    record_event(user_id, "round.close", f"round:{round_.id}", {"on": today.isoformat()})
+    _record(user_id, round_, "round.close", {"on": today.isoformat()})
 
 
 def extend(user_id: int, round_: Round, closes_on: date | None) -> None:
@@ -115,11 +116,8 @@ def extend(user_id: int, round_: Round, closes_on: date | None) -> None:
     round_.closes_on = closes_on
     round_.closed_early = False
     db.session.flush()
-    record_event(
-        user_id,
-        "round.extend",
-        f"round:{round_.id}",
-        {"closes_on": [old.isoformat(), closes_on.isoformat()]},
+    _record(
+        user_id, round_, "round.extend", {"closes_on": [old.isoformat(), closes_on.isoformat()]}
     )
 
 
@@ -140,4 +138,10 @@ def set_borgere_served(user_id: int, round_: Round, served: dict[int, int | None
             participant.borgere_served = value
     db.session.flush()
     if changes:
-        record_event(user_id, "round.borgere_served", f"round:{round_.id}", changes)
+        _record(user_id, round_, "round.borgere_served", changes)
+
+
+def _record(user_id: int, round_: Round, action: str, detail: dict) -> None:
+    record_event(
+        user_id, action, f"round:{round_.id}", detail, organisation_id=round_.organisation_id
+    )

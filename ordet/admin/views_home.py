@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 
 from ..auth.access import current_scope, requires
 from ..auth.permissions import AUDIT_READ, RESULTS_READ, STAFF_HOME
@@ -47,5 +47,6 @@ def overview():
 @no_store
 def audit():
     page = page_or_404(request.args.get("side"))
-    events, more = queries.audit_events(current_scope(), page)
+    retention = current_app.config["AUDIT_RETENTION_DAYS"]
+    events, more = queries.audit_events(current_scope(), page, retention)
     return render_template("admin/audit.html", events=events, page=page, more=more)

@@ -53,7 +53,12 @@ def kiosks_tilbud(tilbud_id: int):
 def kiosks_code(tilbud_id: int):
     tilbud = tilbud_or_404(tilbud_id, DEVICES_MANAGE)
     code = create_enrolment_code(tilbud, date.today(), current_app.config["ENROLMENT_CODE_DAYS"])
-    record_event(actor(), "kiosk.code_create", f"tilbud:{tilbud.id}")
+    record_event(
+        actor(),
+        "kiosk.code_create",
+        f"tilbud:{tilbud.id}",
+        organisation_id=tilbud.organisation_id,
+    )
     db.session.commit()
     # Shown on this response only: the code is stored as a hash and cannot be shown again.
     return _tilbud_page(tilbud, PinForm(), code=code), 200, {"Cache-Control": "no-store"}
@@ -83,7 +88,13 @@ def kiosks_revoke(device_id: int):
         abort(404)
     tilbud = tilbud_or_404(device.tilbud_id, DEVICES_MANAGE)
     revoke(device, date.today())
-    record_event(actor(), "kiosk.revoke", f"device:{device.id}", {"tilbud": tilbud.id})
+    record_event(
+        actor(),
+        "kiosk.revoke",
+        f"device:{device.id}",
+        {"tilbud": tilbud.id},
+        organisation_id=tilbud.organisation_id,
+    )
     db.session.commit()
     flash(_l("Tabletten er afmeldt. Den kan ikke længere tage imod svar."))
     return redirect(url_for(".kiosks_tilbud", tilbud_id=tilbud.id))

@@ -8,7 +8,7 @@ from ..audit import record_event
 from ..extensions import db
 from .models import ADMIN, ROLES, Grant, User
 from .services import MIN_PASSWORD_LENGTH, normalise_email
-from .users import SCOPE_KIND, resolve_scope
+from .users import SCOPE_KIND, organisation_of, resolve_scope
 
 
 @click.command("create-user")
@@ -49,6 +49,12 @@ def create_user(email: str, role: str, scope_value: str, name: str, password: st
     user.set_password(password)
     user.grants.append(Grant(role=role, **{f"{kind}_id": unit.id}))
     db.session.flush()
-    record_event(None, "user.create_cli", f"user:{user.id}", {"role": role, "scope": scope_value})
+    record_event(
+        None,
+        "user.create_cli",
+        f"user:{user.id}",
+        {"role": role, "scope": scope_value},
+        organisation_id=organisation_of(kind, unit),
+    )
     db.session.commit()
     click.echo(f"{email}: {role} over {kind} {unit.slug}" + (" (admin)" if role == ADMIN else ""))

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_
 
 from ..admin.errors import AdminError
-from ..audit import record_event
+from ..audit import record_event, record_for_each
 from ..extensions import db
 from ..org.models import Organisation, Specialomraade, Tilbud
 from .models import ADMIN, ANALYST, AREA_LEAD, ROLES, TILBUD_LEAD, Grant, User
@@ -120,7 +120,13 @@ def invite(
         db.session.add(user)
         db.session.flush()
         token = issue_token(user, "invite", timedelta(days=invite_days))
-        record_event(actor_id, "user.invite", f"user:{user.id}", {"email": email})
+        record_event(
+            actor_id,
+            "user.invite",
+            f"user:{user.id}",
+            {"email": email},
+            organisation_id=_grant_organisation(grant),
+        )
     _add_grant(actor_id, user, grant)
     return user, token
 
@@ -136,7 +142,7 @@ def _add_grant(actor_id: int | None, user: User, grant: Grant) -> None:
         raise AdminError(_l("Brugeren har allerede den rolle."), "role")
     user.grants.append(grant)
     db.session.flush()
-    record_event(actor_id, "grant.add", f"user:{user.id}", _describe(grant))
+    _record_grant(actor_id, "grant.add", grant)
 
 
 def add_grant(
@@ -165,12 +171,7 @@ def set_reads_comments(actor_id: int, granter: Scope, grant: Grant, reads: bool)
     if not reads:
         grant.user.end_sessions()
     db.session.flush()
-    record_event(
-        actor_id,
-        "grant.comments_on" if reads else "grant.comments_off",
-        f"user:{grant.user_id}",
-        _describe(grant),
-    )
+    _record_grant(actor_id, "grant.comments_on" if reads else "grant.comments_off", grant)
 
 
 def withdraw(actor_id: int, granter: Scope, grant: Grant) -> None:
@@ -179,11 +180,10 @@ def withdraw(actor_id: int, granter: Scope, grant: Grant) -> None:
         raise AdminError(_l("Du kan kun fjerne roller inden for din egen organisation."))
     if grant.user_id == actor_id and grant.role == ADMIN:
         raise AdminError(_l("Du kan ikke fjerne din egen administratorrolle."))
-    detail = _describe(grant)
+    _record_grant(actor_id, "grant.withdraw", grant)
     grant.user.end_sessions()
     db.session.delete(grant)
     db.session.flush()
-    record_event(actor_id, "grant.withdraw", f"user:{grant.user_id}", detail)
 
 
 def set_active(actor_id: int, user: User, active: bool) -> None:
@@ -194,7 +194,9 @@ def set_active(actor_id: int, user: User, active: bool) -> None:
         if not active:
             user.end_sessions()  # reactivating later must not bring an old session back
         db.session.flush()
-        record_event(actor_id, "user.activate" if active else "user.deactivate", f"user:{user.id}")
+        # A user's roles may span organisations: each one's log shows the change.
+        action = "user.activate" if active else "user.deactivate"
+        record_for_each(user_organisations(user), actor_id, action, f"user:{user.id}")
 
 
 def _grant_organisation(grant: Grant) -> int:
@@ -203,6 +205,21 @@ def _grant_organisation(grant: Grant) -> int:
     if grant.specialomraade_id is not None:
         return db.session.get(Specialomraade, grant.specialomraade_id).organisation_id
     return db.session.get(Tilbud, grant.tilbud_id).specialomraade.organisation_id
+
+
+def user_organisations(user: User) -> set[int]:
+    """The organisations ``user`` holds a role in."""
+    return {_grant_organisation(grant) for grant in user.grants}
+
+
+def _record_grant(actor_id: int | None, action: str, grant: Grant) -> None:
+    record_event(
+        actor_id,
+        action,
+        f"user:{grant.user_id}",
+        _describe(grant),
+        organisation_id=_grant_organisation(grant),
+    )
 
 
 def _describe(grant: Grant) -> dict:

@@ -17,12 +17,13 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
 
-from ..audit import record_event
+from ..audit import record_for_each
 from ..extensions import db
 from . import services, throttle
 from .forms import ButtonForm, ForgotForm, LoginForm, NewPasswordForm
 from .mails import queue_password_mail
 from .session import safe_next, start_session
+from .users import user_organisations
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
 
@@ -103,7 +104,7 @@ def new_password(token: str):
     form = NewPasswordForm()
     if form.validate_on_submit():
         user = services.set_password_with_token(token, form.password.data)
-        record_event(user.id, "user.password_set", f"user:{user.id}")
+        record_for_each(user_organisations(user), user.id, "user.password_set", f"user:{user.id}")
         db.session.commit()
         logout_user()
         session.clear()

@@ -70,6 +70,7 @@ def export_round(
         "export.results",
         f"round:{round_.slug}",
         {"comments": comments, "raw": raw_data, "tilbud": len(visible)},
+        organisation_id=round_.organisation_id,
     )
     return round_
 
@@ -96,6 +97,7 @@ def export_raw_csv(
         "export.raw_csv",
         f"round:{round_.slug}",
         {"rows": written, "tilbud": len(allowed)},
+        organisation_id=round_.organisation_id,
     )
     return round_, written
 

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from ..audit import record_event
+from ..audit import purge_events, record_event
 from ..extensions import db
 from ..mail import deliver_outbox, stuck_messages
+from ..scrub import reclaim
 from . import services
 from .purge import purge as purge_personal_data
 
@@ -18,13 +19,15 @@ def _run_once() -> tuple[int, str]:
     config = current_app.config
     today = date.today()
     reminders = services.queue_due_reminders(today)
-    if reminders.first or reminders.second:
-        record_event(
-            None,
-            "invitations.reminders",
-            "",
-            {"first": reminders.first, "second": reminders.second},
-        )
+    for organisation_id, (first, second) in sorted(reminders.by_organisation.items()):
+        if first or second:
+            record_event(
+                None,
+                "invitations.reminders",
+                "",
+                {"first": first, "second": second},
+                organisation_id=organisation_id,
+            )
     db.session.commit()
     outbox_dir = Path(config.get("MAIL_OUTBOX_DIR") or Path(current_app.instance_path) / "outbox")
     report = deliver_outbox(config.get("MAIL_URL"), config["MAIL_FROM"], outbox_dir)
@@ -60,9 +63,27 @@ def send_mail(loop: bool, interval: int) -> None:
 
 @click.command("purge")
 def purge() -> None:
-    """Delete pårørende emails and names once a round's retention period has passed."""
+    """Delete pårørende emails and names once a round's retention period has passed, and
+    audit events older than AUDIT_RETENTION_DAYS (when set); then let the database reclaim
+    what this and redactions left behind (``scrub``)."""
+    audit_days = current_app.config["AUDIT_RETENTION_DAYS"]
+    if audit_days is not None and audit_days < 1:
+        raise click.ClickException("AUDIT_RETENTION_DAYS must be at least 1 (or unset)")
     report = purge_personal_data(date.today(), current_app.config["INVITATION_RETENTION_DAYS"])
-    if report.invitations:
-        record_event(None, "invitations.purge", "", {"invitations": report.invitations})
+    for organisation_id, invitations in sorted(report.by_organisation.items()):
+        record_event(
+            None,
+            "invitations.purge",
+            "",
+            {"invitations": invitations},
+            organisation_id=organisation_id,
+        )
+    events = purge_events(audit_days)
+    for organisation_id, count in sorted(events.items(), key=lambda item: item[0] or 0):
+        record_event(None, "audit.purge", "", {"events": count}, organisation_id=organisation_id)
     db.session.commit()
-    click.echo(f"Purged {report.invitations} invitations in {report.rounds} rounds.")
+    click.echo(
+        f"Purged {report.invitations} invitations in {report.rounds} rounds"
+        f" and {sum(events.values())} audit events."
+    )
+    click.echo(reclaim())  # after the commit: VACUUM runs outside any transaction

@@ -1,7 +1,7 @@
 """What changes invitations. Plain functions: they flush, the caller commits once."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -174,6 +174,8 @@ def reminders_over(plan: InvitationPlan, today: date) -> bool:
 class ReminderReport:
     first: int
     second: int
+    # Per organisation: [first, second] reminders mailed (each organisation's audit log).
+    by_organisation: dict[int, list[int]] = field(default_factory=dict)
 
 
 def tally_for(round_id: int, tilbud_id: int) -> InvitationTally:
@@ -198,6 +200,7 @@ def queue_due_reminders(today: date) -> ReminderReport:
     that finds both dates passed sends one mail, not two.
     """
     counts = {1: 0, 2: 0}
+    by_organisation: dict[int, list[int]] = {}
     plans = db.session.scalars(select(InvitationPlan)).all()
     for plan in plans:
         round_ = db.session.get(Round, plan.round_id)
@@ -233,8 +236,9 @@ def queue_due_reminders(today: date) -> ReminderReport:
             if mailed:
                 _count_reminders(plan.round_id, plan.tilbud_id, number, mailed)
             counts[number] += mailed
+            by_organisation.setdefault(round_.organisation_id, [0, 0])[number - 1] += mailed
     db.session.flush()
-    return ReminderReport(counts[1], counts[2])
+    return ReminderReport(counts[1], counts[2], by_organisation)
 
 
 def _count_reminders(round_id: int, tilbud_id: int, number: int, mailed: int) -> None:

@@ -37,6 +37,7 @@ def preview(round_slug: str, tilbud_slug: str):
         "invitations.upload",
         f"{round_.slug}/{tilbud.slug}",
         {"rows": len(rows), "valid": valid},
+        organisation_id=round_.organisation_id,
     )
     db.session.commit()
     return render_template(
@@ -73,6 +74,7 @@ def import_(round_slug: str, tilbud_slug: str):
         "invitations.import",
         f"{round_.slug}/{tilbud.slug}",
         {"invited": created},
+        organisation_id=round_.organisation_id,
     )
     db.session.commit()
     flash(_l("%(n)s pårørende er inviteret. Mailene sendes om lidt.", n=created))

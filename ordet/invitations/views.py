@@ -129,7 +129,12 @@ def plan(round_slug: str, tilbud_slug: str):
         except services.InvitationError as problem:
             form.first.errors = [*form.first.errors, str(problem)]
         else:
-            record_event(current_user.id, "invitations.plan", f"{round_.slug}/{tilbud.slug}")
+            record_event(
+                current_user.id,
+                "invitations.plan",
+                f"{round_.slug}/{tilbud.slug}",
+                organisation_id=round_.organisation_id,
+            )
             db.session.commit()
             flash(_l("Kontakt og påmindelser er gemt."))
             return redirect(url_for(".tilbud", round_slug=round_.slug, tilbud_slug=tilbud.slug))

@@ -46,7 +46,9 @@ def set_pin(user_id: int, tilbud: Tilbud, pin: str, today: date) -> None:
     found.pin_hash = generate_password_hash(pin, method="scrypt")
     found.set_on = today
     db.session.flush()
-    record_event(user_id, "kiosk.pin_set", f"tilbud:{tilbud.id}")
+    record_event(
+        user_id, "kiosk.pin_set", f"tilbud:{tilbud.id}", organisation_id=tilbud.organisation_id
+    )
 
 
 def has_pin(tilbud_id: int) -> bool:

@@ -120,7 +120,13 @@ def sign_out():
     if not _is_open(device.id):
         return redirect(url_for(".unlock"))
     services.revoke(device, date.today())
-    record_event(None, "kiosk.sign_out", f"device:{device.id}", {"tilbud": device.tilbud_id})
+    record_event(
+        None,
+        "kiosk.sign_out",
+        f"device:{device.id}",
+        {"tilbud": device.tilbud_id},
+        organisation_id=device.tilbud.organisation_id,
+    )
     db.session.commit()
     session.pop(OPEN_KEY, None)
     response = redirect(url_for("kiosk.enrol"))

@@ -139,6 +139,7 @@ def store(
         "audio.replace" if replaced else "audio.upload",
         f"organisation:{organisation_id}",
         {**_describe(key), "type": FORMATS[mimetype], "bytes": len(data)},
+        organisation_id=organisation_id,
     )
     return recording
 
@@ -158,7 +159,13 @@ def remove(
         raise AudioRefused(_l("Der er ingen lyd at slette."))
     db.session.delete(recording)
     db.session.flush()
-    record_event(actor_id, "audio.delete", f"organisation:{organisation_id}", _describe(key))
+    record_event(
+        actor_id,
+        "audio.delete",
+        f"organisation:{organisation_id}",
+        _describe(key),
+        organisation_id=organisation_id,
+    )
 
 
 def _describe(key: tuple[str, int, str, str]) -> dict:

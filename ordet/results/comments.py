@@ -13,6 +13,7 @@ from ..answering.models import COMPLETE, PARTIAL, Answer, Response
 from ..audit import record_event
 from ..extensions import db
 from ..questionnaires import loader
+from ..rounds.models import Round
 from .aggregate import RoundResults, Stats
 from .models import CommentRedaction
 from .units import TILBUD, Unit
@@ -161,7 +162,11 @@ def redact(answer_id: int, text: str, user_id: int) -> Answer:
             )
         )
     record_event(
-        user_id, "comment.redact", f"comment:{comment_ref(answer.id)}", {"round": response.round_id}
+        user_id,
+        "comment.redact",
+        f"comment:{comment_ref(answer.id)}",
+        {"round": response.round_id},
+        organisation_id=db.session.get(Round, response.round_id).organisation_id,
     )
     db.session.flush()
     return answer

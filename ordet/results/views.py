@@ -84,6 +84,7 @@ def comments(slug: str, variant: str):
         "comments.read",
         f"round:{choice.round.slug}",
         {"variant": variant, "unit": unit_param(choice.unit), "shown": len(rows)},
+        organisation_id=choice.round.organisation_id,
     )
     db.session.commit()
     return render_template(
