@@ -1,7 +1,7 @@
 """Every audit event belongs to an organisation.
 
 Revision ID: 10b29a24a55d
-Revises: c3d52e7a9b10
+Revises: 5e2a7c91d4f3
 Create Date: 2026-11-30
 
 An admin's log (/staff/log) filtered events by the current roles of the user who did them,
@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "10b29a24a55d"
-down_revision = "c3d52e7a9b10"
+down_revision = "5e2a7c91d4f3"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """The organisation's privacy notice, linked from the pårørende link pages.
 
 Revision ID: 5e2a7c91d4f3
-Revises: c3d52e7a9b10
+Revises: 317c62f71127
 Create Date: 2026-11-30
 
 Unset (NULL), the link pages link the app's own page about what it keeps.
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5e2a7c91d4f3"
-down_revision = "c3d52e7a9b10"
+down_revision = "317c62f71127"
 branch_labels = None
 depends_on = None
 

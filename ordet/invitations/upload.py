@@ -7,14 +7,13 @@ parser is testable on bytes alone.
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
-MAX_ROWS = 50_000
+from .upload_guard import MAX_ROWS, Deadline, UploadError, bounded, too_many_rows, xlsx_rows
 
 VALID, DUPLICATE, ALREADY_INVITED, BAD_EMAIL, NOT_CONFIRMED = (
     "valid",
@@ -52,10 +51,6 @@ def problems(rows: list["Row"]) -> list[tuple[str, list[int]]]:
     return [(str(STATUS_TEXT[status]), lines[status]) for status in STATUS_TEXT if status in lines]
 
 
-class UploadError(ValueError):
-    """The file as a whole cannot be read; the message says why, in Danish."""
-
-
 @dataclass
 class Row:
     line: int
@@ -91,33 +86,24 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
     text = _decode_lines(data)
     first = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first.count)
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-
-
-def _xlsx_rows(data: bytes) -> Iterator[list[object]]:
-    from openpyxl import load_workbook
-
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise UploadError(_l("Regnearket kan ikke læses. Gem det igen som .xlsx.")) from error
-    try:
-        sheet = workbook.worksheets[0]
-        for values in sheet.iter_rows(values_only=True):
-            yield list(values)
-    finally:
-        workbook.close()
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    except csv.Error as error:  # e.g. a quote never closed: one field past csv's size limit
+        raise UploadError(
+            _l("CSV-filen kan ikke læses. Gem den igen som .csv eller .xlsx.")
+        ) from error
 
 
 def read_table(data: bytes) -> Iterator[list[object]]:
-    """The cells of the first sheet (or the CSV), row by row."""
+    """The cells of the first sheet (or the CSV), row by row, within ``upload_guard``'s bounds."""
     if not data.strip():
         raise UploadError(_l("Filen er tom."))
+    deadline = Deadline()
     if data.startswith(b"PK\x03\x04"):
-        return _xlsx_rows(data)
+        return xlsx_rows(data, deadline)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise UploadError(_l("Det gamle .xls-format kan ikke læses. Gem filen som .xlsx."))
-    return _csv_rows(data)
+    return bounded(_csv_rows(data), deadline)
 
 
 def _columns(header: Iterable[object]) -> dict[str, int]:
@@ -163,9 +149,7 @@ def parse(data: bytes, already_invited: Callable[[set[str]], set[str]]) -> list[
         if not any(_cell(values, i) for i in range(len(values))):
             continue  # blank lines are not rows
         if len(rows) >= MAX_ROWS:
-            raise UploadError(
-                _l("Filen har mere end %(limit)s rækker. Del den op i flere filer.", limit="50.000")
-            )
+            raise too_many_rows()
         row = Row(
             line,
             _cell(values, columns["email"]),
