@@ -175,7 +175,7 @@ class ReminderReport:
     first: int
     second: int
     # Per organisation: [first, second] reminders mailed (each organisation's audit log).
-    by_organisation: dict[int, list[int]] = field(default_factory=dict)
+    by_organisation: dict[int, list[int]] = field(default_factory=dict, compare=False)
 
 
 def tally_for(round_id: int, tilbud_id: int) -> InvitationTally:
