@@ -15,14 +15,14 @@ from sqlalchemy.sql.functions import GenericFunction
 
 from .extensions import db
 
-_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+DIALECT_INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def per_dialect(build: Callable[[Callable[[Table], Insert]], Executable]):
     """A statement that needs the dialect's ``insert`` (for ``on_conflict_do_update``, an
     upsert, which both engines have but SQL does not standardise), built once per dialect:
     ``build(insert)`` makes it. Returns a function giving the app's engine's statement."""
-    built = {name: build(insert) for name, insert in _INSERTS.items()}
+    built = {name: build(insert) for name, insert in DIALECT_INSERTS.items()}
     return lambda: built[db.engine.dialect.name]
 
 

@@ -6,12 +6,13 @@ counted as ``TEXT_VALUE`` (how many wrote something), never copied into the coun
 
 from collections.abc import Iterable
 from datetime import date
+from functools import cache
 from typing import Protocol
 
-from sqlalchemy import and_, case, delete, func, literal, or_, select
+from sqlalchemy import and_, bindparam, case, delete, func, literal, or_, select
 
 from ..answering.models import COMPLETE, PARTIAL, Answer, Response
-from ..database import per_dialect
+from ..database import DIALECT_INSERTS
 from ..extensions import db
 from ..questionnaires import loader
 from .models import RESPONSES_KEY, TEXT_VALUE, ResultCount
@@ -50,18 +51,26 @@ class Countable(Protocol):
 
 def add_response(response: Countable, week: date) -> None:
     """Count a response that was just completed or abandoned as partial in ``week``: one
-    upsert per count row, in one round trip."""
+    statement adds one to each of its count rows (or starts them)."""
     if response.status not in (COMPLETE, PARTIAL):
         return
-    db.session.execute(_ADD_ONE(), count_rows(response, week))
+    rows = count_rows(response, week)
+    params = {f"{column}_{i}": value for i, row in enumerate(rows) for column, value in row.items()}
+    db.session.execute(_add_counts(db.engine.dialect.name, len(rows)), params)
 
 
 _COUNTS = ResultCount.__table__
-_ADD_ONE = per_dialect(
-    lambda insert: insert(_COUNTS).on_conflict_do_update(
+
+
+@cache
+def _add_counts(dialect: str, rows: int):
+    """The upsert of ``rows`` count rows, built once per dialect and number of rows: row ``i``
+    binds ``round_id_i``, ``question_key_i`` and so on (see ``add_response``)."""
+    values = [{column: bindparam(f"{column}_{i}") for column in KEY_COLUMNS} for i in range(rows)]
+    statement = DIALECT_INSERTS[dialect](_COUNTS).values([{**v, "count": 1} for v in values])
+    return statement.on_conflict_do_update(
         index_elements=list(KEY_COLUMNS), set_={"count": _COUNTS.c.count + 1}
     )
-)
 
 
 def count_rows(response: Countable, week: date) -> list[dict[str, object]]:
@@ -75,7 +84,6 @@ def count_rows(response: Countable, week: date) -> list[dict[str, object]]:
         "questionnaire_version": response.questionnaire_version,
         "assisted": response.assisted or "",
         "answered_week": week,
-        "count": 1,
     }
     rows = [(RESPONSES_KEY, response.status)]
     rows += [(key, TEXT_VALUE if key in texts else v) for key, v in response.answers.items()]
