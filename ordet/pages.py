@@ -39,9 +39,13 @@ def index():
 @bp.get("/tilgaengelighed")
 def accessibility():
     """The tilgængelighedserklæring, in the structure of Digitaliseringsstyrelsen's template."""
+    return render_template("accessibility.html", **statement_settings())
+
+
+def statement_settings() -> dict:
+    """What the statement names: the organisation's settings, else the defaults."""
     config = current_app.config
-    settings = {key.lower(): config.get(key, value) for key, value in STATEMENT_DEFAULTS.items()}
-    return render_template("accessibility.html", **settings)
+    return {key.lower(): config.get(key, value) for key, value in STATEMENT_DEFAULTS.items()}
 
 
 @bp.post("/tekststoerrelse")
