@@ -131,6 +131,23 @@
     restart();
   }
 
+  // A live staff page (the overview) fetches itself again now and then and swaps in the new
+  // counts; not while the page is hidden, nor while the focus is inside the region.
+  var live = document.querySelector("[data-refresh][id]");
+  var every = live ? parseInt(live.getAttribute("data-refresh"), 10) : 0;
+  if (every > 0 && window.fetch && window.DOMParser) {
+    setInterval(function () {
+      if (document.hidden || live.contains(document.activeElement)) return;
+      fetch(window.location.href, { credentials: "same-origin" })
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (html) {
+          var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(live.id);
+          if (fresh && !live.contains(document.activeElement)) live.replaceChildren.apply(live, Array.from(fresh.childNodes));
+        })
+        .catch(function () { /* offline for a moment: the next turn tries again */ });
+    }, every * 1000);
+  }
+
   // The thank-you screen returns to Start by itself.
   var after = parseInt(body.getAttribute("data-return-after"), 10);
   var url = body.getAttribute("data-return-url");
