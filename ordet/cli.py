@@ -65,11 +65,16 @@ def seed_demo(responses: int) -> None:
     click.echo(f"Demo: {summary.organisation.name}, open round {summary.current_round.slug}.")
     if summary.responses_added:
         click.echo(f"Added {summary.responses_added} synthetic responses.")
-    first, code = next(iter(summary.enrolment_codes.items()))
-    click.echo("Kiosk enrolment codes (one-time, open /kiosk/tilmeld on the tablet):")
-    for name, code in list(summary.enrolment_codes.items())[:5]:
+    click.echo(
+        f"Kiosk enrolment codes, one for each of the {len(summary.enrolment_codes)} tilbud"
+        " (type one at /kiosk/tilmeld on the tablet; each enrols one tablet):"
+    )
+    for name, code in summary.enrolment_codes.items():
         click.echo(f"  {code}  {name}")
-    click.echo(f"  ... and one for each of the {len(summary.enrolment_codes)} tilbud.")
+    click.echo(
+        "  A used code is replaced by a new one the next time `flask --app ordet seed-demo`"
+        " runs (it prints them all again); staff also make codes under Tablets (/staff/tablets)."
+    )
     click.echo(f"Staff logins (password: {demo.DEMO_PASSWORD}):")
     for role, email in summary.users:
         click.echo(f"  {role:<12} {email}")

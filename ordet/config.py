@@ -42,6 +42,7 @@ class DefaultConfig:
     )
     # Seconds of inactivity before the kiosk warns, and how long the warning waits for "mere tid".
     KIOSK_IDLE_SECONDS = 120
+    STAFF_LIVE_REFRESH_SECONDS = 60  # the live overview fetches its counts again this often
     KIOSK_WARNING_SECONDS = 30
     # Seconds the thank-you screen stays before the kiosk returns to Start.
     KIOSK_THANKS_SECONDS = 12

@@ -7,14 +7,16 @@ import hashlib
 import hmac
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
+
+from flask import current_app
 
 from .auth.models import ADMIN, ANALYST, AREA_LEAD, TILBUD_LEAD, Grant, User
 from .extensions import db
 from .kiosk.models import Device, EnrolmentCode
 from .kiosk.services import CODE_ALPHABET, CODE_LENGTH, create_enrolment_code, format_code
 from .org.models import Organisation, Specialomraade, Tilbud
-from .rounds.models import OPEN, Round, RoundQuestionnaire, RoundTilbud
+from .rounds.models import Round, RoundQuestionnaire, RoundTilbud
 from .security import hash_secret, new_token
 
 ORGANISATION = ("rm", "Socialområdet i Region Midtjylland")
@@ -135,21 +137,24 @@ def seed(secret_key: str, today: date, responses: int = 0) -> DemoSummary:
             from .results.counts import recount
 
             recount([round_.id for round_ in rounds])
+    from .demo_coherence import make_coherent
+
+    make_coherent(rounds, today, current_app.config["INVITATION_RETENTION_DAYS"])
     _releases(rounds, today)
     db.session.flush()
     return summary
 
 
 def _releases(rounds: list[Round], today: date) -> None:
-    """Publish the releases a running installation would have: the closed rounds' final ones,
-    and the open round's as if published five and two weeks ago and today."""
+    """Publish the releases a running installation would have: the closed rounds' final ones
+    and the open round's latest. One for the open round: releases a few weeks apart would each
+    add only a handful of the demo's answers per tilbud, and a group that grew by 1–4 is
+    hidden, so every figure of the round would be hidden and the demo would show nothing."""
     from .results.releases import publish
 
     for round_ in rounds:
-        days = (35, 14, 0) if round_.status(today) == OPEN else (0,)
-        for back in days:
-            for questionnaire in sorted(round_.questionnaires, key=lambda q: q.variant):
-                publish(round_, questionnaire.variant, today - timedelta(days=back))
+        for questionnaire in sorted(round_.questionnaires, key=lambda q: q.variant):
+            publish(round_, questionnaire.variant, today)
 
 
 def _get_or_add(model, lookup: dict, **values):

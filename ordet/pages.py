@@ -2,6 +2,7 @@
 recorded read-aloud audio."""
 
 from datetime import date
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -38,12 +39,24 @@ def index():
     return render_template("index.html")
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says: the same icon, no 404 in the log."""
+    return send_file(
+        Path(current_app.static_folder) / "favicon.svg", mimetype="image/svg+xml", max_age=86400
+    )
+
+
 @bp.get("/tilgaengelighed")
 def accessibility():
     """The tilgængelighedserklæring, in the structure of Digitaliseringsstyrelsen's template."""
+    return render_template("accessibility.html", **statement_settings())
+
+
+def statement_settings() -> dict:
+    """What the statement names: the organisation's settings, else the defaults."""
     config = current_app.config
-    settings = {key.lower(): config.get(key, value) for key, value in STATEMENT_DEFAULTS.items()}
-    return render_template("accessibility.html", **settings)
+    return {key.lower(): config.get(key, value) for key, value in STATEMENT_DEFAULTS.items()}
 
 
 @bp.get("/privatliv/<organisation_slug>")

@@ -98,3 +98,55 @@ def tab_to(page, selector: str, limit: int = 40) -> list[str]:
         if page.evaluate("(s) => document.activeElement.matches(s)", selector):
             return problems
     raise AssertionError(f"Tab never reached {selector} on {page.url}")
+
+
+# Issue 20: the two tablet sizes borgere use, each way up.
+TABLETS = {
+    "768x1024": {"width": 768, "height": 1024},
+    "1024x768": {"width": 1024, "height": 768},
+    "800x1280": {"width": 800, "height": 1280},
+    "1280x800": {"width": 1280, "height": 800},
+}
+# A tablet with a voice (headless Chromium has none), recording what is read and how fast.
+VOICE_STUB = """
+window.ordetForceSpeech = true;
+window.__spoken = [];
+window.__played = [];
+if (window.speechSynthesis) {
+  window.speechSynthesis.speak = (u) => window.__spoken.push({text: u.text, rate: u.rate});
+}
+HTMLMediaElement.prototype.play = function () {
+  window.__played.push({src: this.src, rate: this.playbackRate});
+  return Promise.resolve();
+};
+"""
+
+
+def tablets(new_context, variant: str = "borger", sizes=tuple(TABLETS), **options):
+    """A fresh enrolled tablet with a voice per size: yields (size name, page)."""
+    for name in sizes:
+        context = new_context(TABLETS[name], variant, **options)
+        context.add_init_script(VOICE_STUB)
+        yield name, context.new_page()
+        context.close()
+
+
+def box(page, selector: str) -> dict:
+    """Where ``selector``'s first match is drawn, in CSS px of the viewport."""
+    found = page.locator(selector).first.bounding_box()
+    assert found, f"{selector} is not drawn on {page.url}"
+    return found
+
+
+def fits(page) -> list[str]:
+    """Problems that make a person scroll: the page taller or wider than the screen."""
+    size = page.viewport_size
+    height, width = page.evaluate(
+        "[document.documentElement.scrollHeight, document.documentElement.scrollWidth]"
+    )
+    problems = []
+    if height > size["height"]:
+        problems.append(f"{page.url}: {height} px tall on a {size['height']} px screen")
+    if width > size["width"]:
+        problems.append(f"{page.url}: {width} px wide on a {size['width']} px screen")
+    return problems

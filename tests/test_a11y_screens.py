@@ -15,7 +15,7 @@ from .kiosk_browser import Walker, walk
 pytestmark = pytest.mark.browser
 VARIANTS = ("borger", "unge", "paaroerende")
 LIVE_PROGRESS = re.compile(
-    r'<p class="progress" id="progress" aria-live="polite">\s*<span>([^<]+)<'
+    r'<p class="progress" id="progress" aria-live="polite">\s*<span[^>]*>([^<]+)<'
 )
 LABEL = re.compile(r'<label for="opt-([a-z_]+)">(.*?)</label>', re.S)
 WORD = re.compile(r'<span class="option-text">([^<]+)</span>')
@@ -81,6 +81,8 @@ def _focus_after_change(page) -> list[str]:
     if not page.evaluate("document.activeElement.matches('[data-autofocus]')"):
         tag = page.evaluate("document.activeElement.tagName")
         return [f"focus is on {tag}, not on the question/heading"]
+    # After a tap the focus is not drawn (issue 20); the first key press shows where it is.
+    page.keyboard.press("Shift")
     problem = checks.focus_problem(page)
     return [problem] if problem else []
 

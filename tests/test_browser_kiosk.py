@@ -179,8 +179,18 @@ HTMLMediaElement.prototype.play = function () {
 @pytest.mark.parametrize(
     ("language", "expected", "speech_lang"),
     [
-        ("da", "Er du glad for at være her? Ja. Både og. Nej. Ved ikke. Vil ikke svare.", "da-DK"),
-        ("en", "Do you like being here? Yes. Yes and no. No. I don't know.", "en-GB"),
+        (
+            "da",
+            "Er du glad for at være her? Her betyder det sted, hvor du bor eller kommer. Ja. "
+            "Både og. Nej. Ved ikke. Vil ikke svare.",
+            "da-DK",
+        ),
+        (
+            "en",
+            "Do you like being here? Here means the place where you live or come. Yes. "
+            "Yes and no. No. I don't know.",
+            "en-GB",
+        ),
     ],
 )
 def test_read_aloud_speaks_the_question_and_its_answers_in_the_page_language(
@@ -191,7 +201,7 @@ def test_read_aloud_speaks_the_question_and_its_answers_in_the_page_language(
     page = context.new_page()
     walker = Walker(page)
     to_first_question(walker, language)
-    walker.press("button.speak")
+    walker.press("button.speak")  # the first: normal speed
     [spoken] = page.evaluate("window.__spoken")
     assert spoken["text"].startswith(expected)
     assert spoken["lang"] == speech_lang

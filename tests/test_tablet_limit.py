@@ -23,6 +23,7 @@ from ordet.extensions import db
 from ordet.kiosk.channel import COOKIE_NAME
 from ordet.kiosk.models import Device
 from ordet.kiosk.queries import limit_hits
+from ordet.questionnaires import latest
 from ordet.results.models import RESPONSES_KEY, ResultCount
 
 from . import a11y_checks as checks
@@ -35,7 +36,6 @@ from .staff_helpers import make_user, session_login
 
 MIGRATIONS = str(Path(__file__).resolve().parent.parent / "migrations")
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
-PROGRESS = re.compile(r'<progress max="(\d+)" value="(\d+)"')
 SEND_AGAIN = re.compile(r'<button type="submit" name="action" value="([^"]+)"')
 
 
@@ -78,9 +78,10 @@ def answer_and_send(client, language: str = "da") -> tuple:
             data["text"] = given[key] = f"Svar nummer {position}"
         else:
             data["value"] = given[key] = kiosk.FIRST_OPTION.search(page.text).group(1)
-        total, shown = PROGRESS.search(page.text).groups()
         reply = client.post(f"/svar/{position}", data=data)
-        if shown == total:
+        # The last screen is the one whose answer leaves no question after it (the page
+        # itself promises the longest way until an answer is chosen, issue 20).
+        if position == len(latest("borger").visible_questions(given)):
             return reply, given
         assert reply.status_code == 302, reply.text  # an ordinary screen is never limited
         position += 1

@@ -31,6 +31,7 @@ def init_admin(app: Flask) -> None:
         status_label=labels.status_label,
         variant_name=labels.variant_name,
         limit_flag=labels.limit_flag,
+        staff_clock=labels.staff_clock,
     )
     app.jinja_env.filters.update(
         staff_date=labels.staff_date,

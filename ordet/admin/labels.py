@@ -1,8 +1,8 @@
 """Danish labels the staff templates show: dates, grants, round status."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
-from flask_babel import format_date, format_datetime, ngettext
+from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -15,12 +15,24 @@ STATUS = {OPEN: _l("Åben"), CLOSED: _l("Lukket"), "planlagt": _l("Planlagt")}
 VARIANTS = {"borger": _l("Borgere"), "unge": _l("Unge"), "paaroerende": _l("Pårørende")}
 
 
+# One way to write a date on every page, from Babel's locale data ("1. januar 2026").
+DATE_FORMAT = "long"
+
+
 def staff_date(value: date | None) -> str:
-    return format_date(value, "long") if value else ""
+    return format_date(value, DATE_FORMAT) if value else ""
 
 
 def staff_datetime(value: datetime | None) -> str:
-    return format_datetime(value, "d. MMM y HH:mm:ss") if value else ""
+    """The date as ``staff_date`` writes it, then the time: "1. januar 2026 14:03:27"."""
+    if not value:
+        return ""
+    return f"{format_date(value, DATE_FORMAT)} {format_time(value, 'HH:mm:ss')}"
+
+
+def staff_clock() -> str:
+    """The time now, in the organisation's time zone: "14:03"."""
+    return format_time(datetime.now(UTC), "HH:mm")
 
 
 def staff_week(monday: date | None) -> str:

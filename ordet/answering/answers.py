@@ -23,7 +23,9 @@ def clean_value(question: Question, raw: str | None) -> str:
                 )
             )
         return text
-    if raw is None or question.option(raw) is None:
+    if not raw:  # "Næste" with nothing chosen: say what to do, skipping is allowed
+        raise InvalidAnswer(_l("Vælg et svar. Eller tryk på Spring over."))
+    if question.option(raw) is None:
         raise InvalidAnswer(_l("Det svar findes ikke. Vælg et af svarene."))
     return raw
 

@@ -69,6 +69,22 @@ def touch() -> None:
         session["respondent"] = {**data, "seen": now}
 
 
+def remember_place(position: int) -> None:
+    """Note which question screen this respondent is on, so a restart returns to it (not to the
+    first question left unanswered, which a skipped question would be). Only the number of the
+    screen, in this browser's session: never an answer."""
+    data = session.get("respondent")
+    if isinstance(data, dict) and data.get("at") != position:
+        session["respondent"] = {**data, "at": position}
+
+
+def place() -> int | None:
+    """The question screen ``remember_place`` noted last, or None."""
+    data = session.get("respondent")
+    at = data.get("at") if isinstance(data, dict) else None
+    return at if isinstance(at, int) and at > 0 else None
+
+
 def finish(channel: str) -> None:
     """Forget the draft: nothing in this browser leads back to the answers."""
     session.pop("respondent", None)

@@ -63,12 +63,15 @@ def load_respondent():
 
 @bp.get("/")
 def resume():
-    answers = g.draft.answers
-    if not answers:
+    """The first question left unanswered from the screen this respondent was on (a question
+    skipped before it is not where they were)."""
+    answers, at = g.draft.answers, respondent_session.place()
+    if not answers and at is None:
         return redirect(url_for(".intro"))
     visible = g.questionnaire.visible_questions(answers)
-    position = next((i for i, q in enumerate(visible, 1) if q.key not in answers), len(visible))
-    return redirect(url_for(".question", position=position))
+    start = min(at or 1, len(visible))
+    open_ = (i for i, q in enumerate(visible, 1) if i >= start and q.key not in answers)
+    return redirect(url_for(".question", position=next(open_, start if at else len(visible))))
 
 
 @bp.get("/intro")
@@ -84,6 +87,7 @@ def question(position: int):
         abort(404)
     current = visible[position - 1]
     error = None
+    respondent_session.remember_place(position)
     if request.method == "POST":
         try:
             return _save_screen(position, request.form.get("action", "next"), current.is_text)
@@ -96,6 +100,7 @@ def question(position: int):
         question=current,
         position=position,
         total=len(visible),
+        totals=g.questionnaire.totals_by_choice(current, answers),
         value=request.form.get("text") if error and current.is_text else answers.get(current.key),
         error=error,
     ), (400 if error else 200)

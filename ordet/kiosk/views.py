@@ -9,6 +9,7 @@ from ..answering import services as answering
 from ..answering import session as respondent_session
 from ..extensions import db, limiter
 from ..org.models import Tilbud
+from ..pages import statement_settings
 from ..questionnaires import get as get_questionnaire
 from ..rounds.queries import open_round_for
 from . import pin, services
@@ -84,6 +85,22 @@ def _language_page(questionnaire, error):
     else:
         default = None
     return render_template("kiosk/language.html", languages=languages, default=default, error=error)
+
+
+@bp.get("/tilgaengelighed")
+def accessibility():
+    """The tilgængelighedserklæring in the kiosk's frame: the footer of every borger screen on a
+    tablet leads here, and "Tilbage til spørgsmålet" returns to the screen the person was on."""
+    refused = _refusal()
+    if refused:
+        return refused
+    respondent = respondent_session.current()
+    answering_now = bool(respondent and answering.find_draft(respondent.draft_key))
+    if answering_now:
+        respondent_session.touch()  # reading here is not leaving: the draft stays theirs
+    return render_template(
+        "kiosk/accessibility.html", answering=answering_now, **statement_settings()
+    )
 
 
 @bp.post("/afbryd")

@@ -66,6 +66,12 @@ class Question:
     def help_text(self, language: str) -> str:
         return self.help.get(language) or self.help.get("da", "")
 
+    def read_aloud_text(self, language: str) -> str:
+        """What "Læs op" says (and a recording should say): the question, its help, its answers."""
+        parts = [self.label(language), self.help_text(language)]
+        parts += [f"{option.label(language)}." for option in self.options]
+        return " ".join(part for part in parts if part)
+
 
 @dataclass(frozen=True)
 class Questionnaire:
@@ -92,6 +98,19 @@ class Questionnaire:
             for q in self.questions
             if q.show_if is None or answers.get(q.show_if.question) in q.show_if.any_of
         ]
+
+    def totals_by_choice(self, question: Question, answers: dict[str, str]) -> dict[str, int]:
+        """How many questions there are with each answer to ``question`` ("" for none), when
+        the answer decides whether a later question is shown; empty when it never does."""
+        if not any(q.show_if and q.show_if.question == question.key for q in self.questions):
+            return {}
+        totals = {}
+        for code in ("", *(option.code for option in question.options)):
+            chosen = {key: value for key, value in answers.items() if key != question.key}
+            if code:
+                chosen[question.key] = code
+            totals[code] = len(self.visible_questions(chosen))
+        return totals
 
     def theme_label(self, theme: str, language: str) -> str:
         texts = self.themes.get(theme, {})

@@ -13,7 +13,8 @@ Two sources, in this order:
 
    e.g. ``instance/audio/borger/da/tryg.mp3``.
 
-A recording covers the question and its answers, as the synthetic voice does. Names are
+A recording covers the question, its help text and its answers, as the synthetic voice does
+(``Question.read_aloud_text``). Names are
 checked against a strict pattern, so a URL can never reach outside the folder.
 """
 
