@@ -25,6 +25,7 @@ def init_auth(app: Flask) -> None:
     from ..extensions import login_manager
     from . import login  # noqa: F401  (registers the user loader)
     from .session import enforce_idle_timeout
+    from .sso.views import bp as sso_bp
     from .views import bp
 
     for key, value in DEFAULTS.items():
@@ -33,4 +34,5 @@ def init_auth(app: Flask) -> None:
     login_manager.login_message = _l("Log ind for at se siden.")
     login_manager.login_message_category = "info"
     app.register_blueprint(bp)
+    app.register_blueprint(sso_bp)
     app.before_request(enforce_idle_timeout)

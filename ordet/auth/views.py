@@ -23,6 +23,8 @@ from . import services, throttle
 from .forms import ButtonForm, ForgotForm, LoginForm, NewPasswordForm
 from .mails import queue_password_mail
 from .session import safe_next, start_session
+from .sso.accounts import SSO_KEY, passwords_off_for, sso_organisations
+from .sso.views import sso_logout_url
 from .users import user_organisations
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
@@ -56,17 +58,30 @@ def login():
         return throttled
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        if user is not None and passwords_off_for(user):
+            form.password.errors.append(
+                _l("Din organisation logger ind via sit eget login. Vælg den herunder.")
+            )
+        elif user is not None:
             start_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for("admin.home"))
-        form.password.errors.append(_l("E-mail eller adgangskode er forkert."))
+        else:
+            form.password.errors.append(_l("E-mail eller adgangskode er forkert."))
     status = 400 if form.errors else 200
-    return render_template("auth/login.html", form=form, refusal=None), status
+    return render_template(
+        "auth/login.html",
+        form=form,
+        refusal=None,
+        sso_organisations=sso_organisations(),
+        sso_unknown=request.args.get("sso") == "ukendt",
+    ), status
 
 
 @bp.post("/log-ud")
 def logout():
+    idp_logout = None
     if ButtonForm().validate_on_submit() or not current_user.is_authenticated:
+        idp_logout = sso_logout_url(session.get(SSO_KEY))
         if current_user.is_authenticated:
             # Not just this cookie: every session of the user, and any copy of it, ends.
             current_user.end_sessions()
@@ -74,7 +89,8 @@ def logout():
         logout_user()
         session.clear()
         flash(_l("Du er logget ud."))
-    return redirect(url_for(".login"))
+    # Signed in through the organisation's IdP: signed out there too, where it can.
+    return redirect(idp_logout or url_for(".login"))
 
 
 @bp.route("/glemt-adgangskode", methods=["GET", "POST"])

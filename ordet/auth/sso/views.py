@@ -1,0 +1,107 @@
+"""The sign-in routes of each organisation's IdP, under /staff/sso/<organisation>/."""
+
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+
+from ...extensions import csrf, db
+from .accounts import Refused, config_of, record_refusal, sign_in
+from .models import SsoConfig
+
+bp = Blueprint("sso", __name__, url_prefix="/staff/sso")
+
+
+def _refused(config: SsoConfig | None, protocol: str, refused: Refused):
+    record_refusal(config, protocol, refused)
+    return render_template("auth/sso_refused.html", message=refused.message), 403
+
+
+def _config(slug: str, protocol: str) -> SsoConfig:
+    config = config_of(slug)
+    ready = config is not None and (config.oidc_ready if protocol == "oidc" else config.saml_ready)
+    if not ready:
+        abort(404)
+    return config
+
+
+@bp.get("/")
+def choose():
+    """The login page's organisation choice: to that organisation's IdP."""
+    config = config_of(request.args.get("organisation", ""))
+    if config is None or not (config.oidc_ready or config.saml_ready):
+        return redirect(url_for("auth.login", sso="ukendt"))
+    protocol = "oidc" if config.oidc_ready else "saml"
+    return redirect(url_for(f".{protocol}_start", slug=config.organisation.slug))
+
+
+@bp.get("/<slug>/oidc/start")
+def oidc_start(slug: str):
+    from . import oidc
+
+    config = _config(slug, "oidc")
+    try:
+        return oidc.start(config)
+    except Refused as refused:
+        return _refused(config, "oidc", refused)
+
+
+@bp.get("/<slug>/oidc/callback")
+def oidc_callback(slug: str):
+    from . import oidc
+
+    config = _config(slug, "oidc")
+    try:
+        user, id_token = oidc.finish(config)
+    except Refused as refused:
+        return _refused(config, "oidc", refused)
+    sign_in(config, user, "oidc", {"id_token": id_token})
+    return redirect(url_for("admin.home"))
+
+
+@bp.get("/<slug>/saml/metadata.xml")
+def saml_metadata(slug: str):
+    from . import saml
+
+    config = _config(slug, "saml")
+    try:
+        xml = saml.metadata_xml(config)
+    except Refused:
+        abort(503)
+    return Response(xml, mimetype="application/samlmetadata+xml")
+
+
+@bp.get("/<slug>/saml/start")
+def saml_start(slug: str):
+    from . import saml
+
+    config = _config(slug, "saml")
+    try:
+        return redirect(saml.start(config))
+    except Refused as refused:
+        return _refused(config, "saml", refused)
+
+
+@bp.post("/<slug>/saml/acs")
+@csrf.exempt  # the IdP's signed answer, posted cross-site; pysaml2 checks it instead
+def saml_acs(slug: str):
+    from . import saml
+
+    config = _config(slug, "saml")
+    try:
+        user = saml.finish(config, request.form.get("SAMLResponse", ""))
+    except Refused as refused:
+        return _refused(config, "saml", refused)
+    sign_in(config, user, "saml")
+    db.session.commit()
+    return redirect(url_for("admin.home"))
+
+
+def sso_logout_url(signed_in: dict | None) -> str | None:
+    """Where to sign out at the IdP after our session ends (OpenID Connect's end-session
+    endpoint); None when signed in with a password, through SAML, or the IdP has none."""
+    if not signed_in or signed_in.get("protocol") != "oidc" or not signed_in.get("id_token"):
+        return None
+    config = config_of(signed_in.get("organisation", ""))
+    if config is None or not config.oidc_ready:
+        return None
+    from . import oidc
+
+    return oidc.logout_url(config, signed_in["id_token"], url_for("auth.login", _external=True))

@@ -1,0 +1,68 @@
+"""Real identity providers for the SSO tests, each its own process on 127.0.0.1.
+
+Without what they need (pysaml2's xmlsec1 binary for SAML) the SSO tests skip locally and
+fail when ``ORDET_REQUIRE_IDP=1`` (CI, ``.ci/run``; ``.ci/system-deps`` installs xmlsec1).
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+import requests
+
+REQUIRE_IDP = os.environ.get("ORDET_REQUIRE_IDP") == "1"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def missing() -> str | None:
+    if shutil.which("xmlsec1") is None:
+        return "xmlsec1 is not on PATH (apt-get install xmlsec1)"
+    return None
+
+
+def need_idp() -> None:
+    problem = missing()
+    if problem:
+        if REQUIRE_IDP:
+            pytest.fail(f"ORDET_REQUIRE_IDP=1 but {problem}")
+        pytest.skip(f"{problem} (CI installs it: .ci/system-deps)")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def running(module: str, *args: str) -> Iterator[str]:
+    """``python -m module PORT args...`` until it answers; yields its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", module, str(port), *args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            if process.poll() is not None:
+                raise RuntimeError(process.stderr.read().decode()[-2000:])
+            try:
+                requests.get(f"{base}/_test/state", timeout=1)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stderr.close()
