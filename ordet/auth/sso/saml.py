@@ -7,6 +7,7 @@ database, not the session: the IdP's answer arrives as a cross-site POST, which 
 cookie (SameSite=Lax) does not come along with.
 """
 
+import base64
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from flask import url_for
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, samlp
 from saml2.client import Saml2Client
 from saml2.config import SPConfig
 from saml2.metadata import entity_descriptor
@@ -156,6 +157,16 @@ def _email(response) -> str | None:
     return None
 
 
+def _issuer_of(saml_response: str) -> str | None:
+    """Who the (refused) answer says it is from, read by pysaml2's own parser: only to tell
+    "an IdP the organisation did not choose" apart from other refusals."""
+    try:
+        answer = samlp.response_from_string(base64.b64decode(saml_response, validate=False))
+        return answer.issuer.text.strip()
+    except Exception:  # noqa: BLE001
+        return None
+
+
 def finish(config: SsoConfig, saml_response: str):
     """The user the IdP's posted answer vouches for; Refused for anything else."""
     if not saml_response:
@@ -168,6 +179,8 @@ def finish(config: SsoConfig, saml_response: str):
         except Refused:
             raise
         except Exception as problem:  # noqa: BLE001  (pysaml2 raises many kinds for a bad answer)
+            if _issuer_of(saml_response) not in set(client.metadata.identity_providers()):
+                raise Refused("issuer", f"{type(problem).__name__}") from None
             raise _refusal(problem) from None
         if response is None or response.assertion is None:
             raise Refused("signature", "no assertion")
