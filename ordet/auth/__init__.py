@@ -25,6 +25,7 @@ def init_auth(app: Flask) -> None:
     from ..extensions import login_manager
     from . import login  # noqa: F401  (registers the user loader)
     from .session import enforce_idle_timeout
+    from .sso import admin_views  # noqa: F401  (the admin page's routes)
     from .sso.views import bp as sso_bp
     from .views import bp
 
