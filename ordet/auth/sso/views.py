@@ -1,6 +1,7 @@
 """The sign-in routes of each organisation's IdP, under /staff/sso/<organisation>/."""
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ...extensions import csrf, db
 from .accounts import Refused, config_of, record_refusal, sign_in
@@ -27,6 +28,8 @@ def choose():
     """The login page's organisation choice: to that organisation's IdP."""
     config = config_of(request.args.get("organisation", ""))
     if config is None or not (config.oidc_ready or config.saml_ready):
+        if current_user.is_authenticated:  # already in: nothing to choose
+            return redirect(url_for("admin.home"))
         return redirect(url_for("auth.login", sso="ukendt"))
     protocol = "oidc" if config.oidc_ready else "saml"
     return redirect(url_for(f".{protocol}_start", slug=config.organisation.slug))
