@@ -10,6 +10,7 @@ import requests
 from ordet.auth.models import ADMIN, ANALYST
 from ordet.auth.sso.settings import set_oidc, set_passwords_off
 from ordet.extensions import db
+from ordet.mail import OutboxMessage
 
 from .factories import make_organisation
 from .idp import need_idp, running
@@ -176,6 +177,9 @@ def test_sso_passwords_off_refuses_password_sign_in(client, org, lene):
     answer = post_form(client, "/staff/log-ind", {"email": lene.email, "password": PASSWORD})
     assert answer.status_code == 400 and "eget login" in answer.text
     assert not signed_in(client)
+    # Nor can a forgotten-password link give them one.
+    post_form(client, "/staff/glemt-adgangskode", {"email": lene.email})
+    assert db.session.scalars(db.select(OutboxMessage)).all() == []
     # The organisation's own login still works.
     oidc_sign_in(client, org.slug)
     assert signed_in(client)

@@ -4,6 +4,8 @@ The IdP is real (tests/idp/saml_idp.py: pysaml2's IdP side, its own process on 1
 pysaml2's SP side and xmlsec1 check its answers here.
 """
 
+import base64
+
 import pytest
 import requests
 
@@ -85,6 +87,16 @@ def test_saml_sp_key_rotation_changes_the_published_certificate(client, org):
     db.session.commit()
     after = client.get(f"/staff/sso/{org.slug}/saml/metadata.xml").text
     assert before.split("X509Certificate>")[1] != after.split("X509Certificate>")[1]
+
+
+@SQLITE
+def test_saml_encrypted_assertion_is_read_with_the_sp_key(client, idp, org, lene):
+    # As OIOSAML 3 (NemLog-in) sends them: encrypted to our SP certificate from our metadata.
+    _setup(idp, scenario="encrypted")
+    action, fields = saml_answer(client, org.slug)
+    assert "EncryptedAssertion" in base64.b64decode(fields["SAMLResponse"]).decode()
+    assert client.post(local(action), data=fields).status_code == 302
+    assert signed_in(client)
 
 
 @SQLITE

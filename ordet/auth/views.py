@@ -100,7 +100,8 @@ def forgot():
         return throttled
     if form.validate_on_submit():
         user = services.find_user(form.email.data)
-        if user is not None and user.active:
+        # No password link for staff whose organisation signs in only through its IdP.
+        if user is not None and user.active and not passwords_off_for(user):
             minutes = current_app.config["PASSWORD_RESET_MINUTES"]
             token = services.issue_token(user, "reset", timedelta(minutes=minutes))
             queue_password_mail(user, token, "reset")

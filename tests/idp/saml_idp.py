@@ -161,7 +161,8 @@ def single_sign_on():
             name_id=name_id,
             authn={"class_ref": "urn:oasis:names:tc:SAML:2.0:ac:classes:Password"},
             sign_assertion=signed,
-            sign_response=False,
+            sign_response=scenario == "encrypted",
+            encrypt_assertion=scenario == "encrypted",
             **args,
         )
     )

@@ -48,6 +48,8 @@ def _settings(config: SsoConfig, key_file: Path, cert_file: Path) -> dict:
         "xmlsec_binary": shutil.which("xmlsec1"),
         "key_file": str(key_file),
         "cert_file": str(cert_file),
+        # The same key decrypts encrypted assertions (OIOSAML 3 / NemLog-in encrypt them).
+        "encryption_keypairs": [{"key_file": str(key_file), "cert_file": str(cert_file)}],
         "metadata": {"inline": [config.saml_metadata_xml or ""]},
         "accepted_time_diff": LEEWAY_SECONDS,
         "allow_unknown_attributes": True,
