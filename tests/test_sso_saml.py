@@ -5,9 +5,15 @@ pysaml2's SP side and xmlsec1 check its answers here.
 """
 
 import base64
+from datetime import datetime
+from pathlib import Path
 
 import pytest
 import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
 
 from ordet.auth.models import ADMIN, ANALYST, User
 from ordet.auth.sso.settings import rotate_sp_key, set_saml
@@ -183,3 +189,53 @@ def test_sso_saml_idp_of_another_organisation_cannot_sign_in_our_user(client, id
     action, fields = saml_answer(client, other.slug)
     crossed = client.post(f"/staff/sso/{org.slug}/saml/acs", data=fields)
     assert crossed.status_code == 403 and not signed_in(client)
+
+
+@SQLITE
+def test_saml_sp_key_from_outside_is_used_and_a_mismatch_refused(app, client, idp, org, lene):
+    # An operator's own pair (as an OCES3 system certificate would be), by the CLI.
+    folder = Path(app.instance_path)
+    _, their_metadata = _connect(client, idp, "Kommune B")  # its own, different pair
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "oces3 test")])
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(datetime(2026, 1, 1))
+        .not_valid_after(datetime(2036, 1, 1))
+        .sign(key, hashes.SHA256())
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    key_file, cert_file = folder / "sp.key", folder / "sp.crt"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    runner = app.test_cli_runner()
+    wrong = folder / "other.crt"
+    wrong.write_text(
+        "-----BEGIN CERTIFICATE-----\n"
+        + their_metadata.split("X509Certificate>")[1].split("<")[0]
+        + "\n-----END CERTIFICATE-----\n"
+    )
+    refused = runner.invoke(
+        args=["sso-sp-key", org.slug, "--key", str(key_file), "--cert", str(wrong)]
+    )
+    assert refused.exit_code != 0 and "hører ikke sammen" in refused.output
+    done = runner.invoke(
+        args=["sso-sp-key", org.slug, "--key", str(key_file), "--cert", str(cert_file)]
+    )
+    assert done.exit_code == 0, done.output
+    ours = client.get(f"/staff/sso/{org.slug}/saml/metadata.xml").text
+    pem_body = "".join(cert.public_bytes(serialization.Encoding.PEM).decode().splitlines()[1:-1])
+    assert pem_body in ours.replace("\n", "")
+    # The IdP gets the new metadata; signing in works with the new key.
+    _setup(idp, sp_metadata=[ours])
+    assert saml_sign_in(client, org.slug).status_code == 302 and signed_in(client)

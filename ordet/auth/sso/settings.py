@@ -153,3 +153,30 @@ def set_passwords_off(actor_id: int | None, organisation: Organisation, off: boo
     db.session.flush()
     _record(actor_id, organisation, "sso.passwords_off" if off else "sso.passwords_on")
     return config
+
+
+def import_sp_key(actor_id: int | None, organisation: Organisation, key_pem: str, cert_pem: str):
+    """An SP key and certificate from outside (an OCES3 system certificate, as NemLog-in and
+    KOMBIT require) instead of the one made here; AdminError when they are not a pair."""
+    try:
+        key = serialization.load_pem_private_key(key_pem.encode(), password=None)
+        certificate = x509.load_pem_x509_certificate(cert_pem.encode())
+    except (ValueError, TypeError):
+        raise AdminError(_l("Nøgle eller certifikat kan ikke læses (PEM)."), "key") from None
+    public = serialization.PublicFormat.SubjectPublicKeyInfo
+    if key.public_key().public_bytes(serialization.Encoding.PEM, public) != (
+        certificate.public_key().public_bytes(serialization.Encoding.PEM, public)
+    ):
+        raise AdminError(_l("Nøglen og certifikatet hører ikke sammen."), "key")
+    config = config_for(organisation)
+    config.sp_private_key = seal(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        ).decode()
+    )
+    config.sp_certificate = certificate.public_bytes(serialization.Encoding.PEM).decode()
+    db.session.flush()
+    _record(actor_id, organisation, "sso.sp_key_imported")
+    return config
