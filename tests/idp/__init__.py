@@ -21,14 +21,21 @@ REQUIRE_IDP = os.environ.get("ORDET_REQUIRE_IDP") == "1"
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def missing() -> str | None:
+NODE_PROVIDER = ROOT / "tests" / "idp" / "node"
+
+
+def missing(node: bool = False) -> str | None:
     if shutil.which("xmlsec1") is None:
         return "xmlsec1 is not on PATH (apt-get install xmlsec1)"
+    if node and shutil.which("node") is None:
+        return "node is not on PATH (apt-get install nodejs npm)"
+    if node and not (NODE_PROVIDER / "node_modules" / "oidc-provider").is_dir():
+        return "oidc-provider is not installed (npm ci --prefix tests/idp/node)"
     return None
 
 
-def need_idp() -> None:
-    problem = missing()
+def need_idp(node: bool = False) -> None:
+    problem = missing(node)
     if problem:
         if REQUIRE_IDP:
             pytest.fail(f"ORDET_REQUIRE_IDP=1 but {problem}")
@@ -44,10 +51,23 @@ def free_port() -> int:
 @contextmanager
 def running(module: str, *args: str) -> Iterator[str]:
     """``python -m module PORT args...`` until it answers; yields its base URL."""
+    with started([sys.executable, "-m", module], args, ROOT) as base:
+        yield base
+
+
+@contextmanager
+def running_node_provider() -> Iterator[str]:
+    """panva/oidc-provider (tests/idp/node) until it answers; yields its issuer URL."""
+    with started([shutil.which("node"), "provider.mjs"], (), NODE_PROVIDER) as base:
+        yield base
+
+
+@contextmanager
+def started(command: list, args, cwd: Path) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", module, str(port), *args],
-        cwd=ROOT,
+        [*command, str(port), *args],
+        cwd=cwd,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )

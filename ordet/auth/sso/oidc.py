@@ -27,7 +27,11 @@ def client_for(config: SsoConfig) -> FlaskOAuth2App:
         client_id=config.oidc_client_id,
         client_secret=unseal(config.oidc_client_secret),
         server_metadata_url=config.oidc_discovery_url,
-        client_kwargs={"scope": config.oidc_scopes or DEFAULT_SCOPES, "timeout": HTTP_TIMEOUT},
+        client_kwargs={
+            "scope": config.oidc_scopes or DEFAULT_SCOPES,
+            "timeout": HTTP_TIMEOUT,
+            "code_challenge_method": "S256",  # PKCE, on top of state and nonce
+        },
     )
 
 
@@ -79,9 +83,23 @@ def finish(config: SsoConfig) -> tuple:
     if not token.get("id_token") or claims is None:
         raise Refused("signature", "no id_token")
     use_once(config, "oidc", claims["iss"], str(claims.get("nonce", "")))
+    if not claims.get("email") and metadata.get("userinfo_endpoint"):
+        claims = _with_userinfo(client, token, claims)
     email = claims.get("email")
     user = account_for(config, email, verified=claims.get("email_verified", True) is not False)
     return user, token["id_token"]
+
+
+def _with_userinfo(client: FlaskOAuth2App, token: dict, claims: dict) -> dict:
+    """The email from the userinfo endpoint, for providers that keep it out of the ID token;
+    only for the same subject the (checked) ID token is about."""
+    try:
+        info = client.userinfo(token=token)
+    except (OAuthError, RequestException, ValueError) as problem:
+        raise Refused("provider", f"userinfo {type(problem).__name__}") from None
+    if info.get("sub") != claims.get("sub"):
+        raise Refused("signature", "userinfo for another subject")
+    return {**claims, "email": info.get("email"), "email_verified": info.get("email_verified")}
 
 
 def logout_url(config: SsoConfig, id_token: str, after: str) -> str | None:
