@@ -193,3 +193,10 @@ def test_sso_login_page_sends_to_the_organisations_idp(client, provider, org, le
     assert chosen.location.endswith(f"/staff/sso/{org.slug}/oidc/start")
     start = client.get(local(chosen.location))
     assert start.location.startswith(provider + "/authorize")
+
+
+@SQLITE
+def test_sso_starting_sign_ins_is_rate_limited(app, client, org):
+    app.config["SSO_RATE_LIMIT"] = "3 per minute"
+    answers = [client.get(f"/staff/sso/{org.slug}/oidc/start").status_code for _ in range(4)]
+    assert answers == [302, 302, 302, 429]

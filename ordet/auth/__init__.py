@@ -11,6 +11,8 @@ DEFAULTS = {
     "RESET_RATE_LIMIT_ADDRESS": "20 per hour",
     "KIOSK_PIN_RATE_LIMIT_ACCOUNT": "5 per 15 minutes",
     "KIOSK_PIN_RATE_LIMIT_ADDRESS": "20 per 15 minutes",
+    # Sign-ins started or answered through an organisation's IdP, per client address.
+    "SSO_RATE_LIMIT": "30 per minute",
     "STAFF_IDLE_MINUTES": 30,
     "PASSWORD_RESET_MINUTES": 60,
     "INVITE_DAYS": 7,

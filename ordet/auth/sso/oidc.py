@@ -102,7 +102,7 @@ def _with_userinfo(client: FlaskOAuth2App, token: dict, claims: dict) -> dict:
     return {**claims, "email": info.get("email"), "email_verified": info.get("email_verified")}
 
 
-def logout_url(config: SsoConfig, id_token: str, after: str) -> str | None:
+def logout_url(config: SsoConfig, id_token: str | None, after: str) -> str | None:
     """The IdP's end-session address (RP-initiated logout), when it has one."""
     try:
         metadata = client_for(config).load_server_metadata()
@@ -110,6 +110,5 @@ def logout_url(config: SsoConfig, id_token: str, after: str) -> str | None:
         return None
     if not metadata.get("end_session_endpoint"):
         return None
-    return client_for(config).create_logout_url(
-        post_logout_redirect_uri=after, id_token_hint=id_token
-    )["url"]
+    hint = {"id_token_hint": id_token} if id_token else {"client_id": config.oidc_client_id}
+    return client_for(config).create_logout_url(post_logout_redirect_uri=after, **hint)["url"]

@@ -1,13 +1,27 @@
 """The sign-in routes of each organisation's IdP, under /staff/sso/<organisation>/."""
 
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
-from ...extensions import csrf, db
+from ...extensions import csrf, db, limiter
 from .accounts import Refused, config_of, record_refusal, sign_in
 from .models import SsoConfig
 
 bp = Blueprint("sso", __name__, url_prefix="/staff/sso")
+# Per client address: starting sign-ins stores a little (a SAML request, OIDC state), and
+# every answer costs the IdP round trips and signature checks.
+LIMIT = limiter.limit(lambda: current_app.config["SSO_RATE_LIMIT"])
+# A session cookie has room for about 4 kB: a larger ID token is not kept for sign-out.
+MAX_ID_TOKEN_HINT = 1500
 
 
 def _refused(config: SsoConfig | None, protocol: str, refused: Refused):
@@ -36,6 +50,7 @@ def choose():
 
 
 @bp.get("/<slug>/oidc/start")
+@LIMIT
 def oidc_start(slug: str):
     from . import oidc
 
@@ -47,6 +62,7 @@ def oidc_start(slug: str):
 
 
 @bp.get("/<slug>/oidc/callback")
+@LIMIT
 def oidc_callback(slug: str):
     from . import oidc
 
@@ -55,7 +71,8 @@ def oidc_callback(slug: str):
         user, id_token = oidc.finish(config)
     except Refused as refused:
         return _refused(config, "oidc", refused)
-    sign_in(config, user, "oidc", {"id_token": id_token})
+    hint = {"id_token": id_token} if len(id_token) <= MAX_ID_TOKEN_HINT else {}
+    sign_in(config, user, "oidc", hint)
     return redirect(url_for("admin.home"))
 
 
@@ -72,6 +89,7 @@ def saml_metadata(slug: str):
 
 
 @bp.get("/<slug>/saml/start")
+@LIMIT
 def saml_start(slug: str):
     from . import saml
 
@@ -84,6 +102,7 @@ def saml_start(slug: str):
 
 @bp.post("/<slug>/saml/acs")
 @csrf.exempt  # the IdP's signed answer, posted cross-site; pysaml2 checks it instead
+@LIMIT
 def saml_acs(slug: str):
     from . import saml
 
@@ -100,11 +119,11 @@ def saml_acs(slug: str):
 def sso_logout_url(signed_in: dict | None) -> str | None:
     """Where to sign out at the IdP after our session ends (OpenID Connect's end-session
     endpoint); None when signed in with a password, through SAML, or the IdP has none."""
-    if not signed_in or signed_in.get("protocol") != "oidc" or not signed_in.get("id_token"):
+    if not signed_in or signed_in.get("protocol") != "oidc":
         return None
     config = config_of(signed_in.get("organisation", ""))
     if config is None or not config.oidc_ready:
         return None
     from . import oidc
 
-    return oidc.logout_url(config, signed_in["id_token"], url_for("auth.login", _external=True))
+    return oidc.logout_url(config, signed_in.get("id_token"), url_for("auth.login", _external=True))
