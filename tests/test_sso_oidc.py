@@ -175,7 +175,8 @@ def test_sso_passwords_off_refuses_password_sign_in(client, org, lene):
     set_passwords_off(None, org, True)
     db.session.commit()
     answer = post_form(client, "/staff/log-ind", {"email": lene.email, "password": PASSWORD})
-    assert answer.status_code == 400 and "eget login" in answer.text
+    # Refused as a wrong password is: the answer does not tell that the password was right.
+    assert answer.status_code == 400 and "E-mail eller adgangskode er forkert" in answer.text
     assert not signed_in(client)
     # Nor can a forgotten-password link give them one.
     post_form(client, "/staff/glemt-adgangskode", {"email": lene.email})

@@ -58,15 +58,12 @@ def login():
         return throttled
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None and passwords_off_for(user):
-            form.password.errors.append(
-                _l("Din organisation logger ind via sit eget login. Vælg den herunder.")
-            )
-        elif user is not None:
+        # Passwords switched off by the user's organisation: refused like a wrong password,
+        # so the answer never tells that the password was right.
+        if user is not None and not passwords_off_for(user):
             start_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for("admin.home"))
-        else:
-            form.password.errors.append(_l("E-mail eller adgangskode er forkert."))
+        form.password.errors.append(_l("E-mail eller adgangskode er forkert."))
     status = 400 if form.errors else 200
     return render_template(
         "auth/login.html",
