@@ -28,6 +28,7 @@ PUBLIC = {"auth.login", "auth.logout", "auth.forgot", "auth.new_password"} | {
     "sso.saml_metadata",
     "sso.saml_start",
     "sso.saml_acs",
+    "sso.saml_sls",
 }
 STAFF_PREFIX = "/staff"
 ROLES = (ADMIN, ANALYST, AREA_LEAD, TILBUD_LEAD)

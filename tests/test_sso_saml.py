@@ -66,12 +66,19 @@ def lene(org):
     return make_user("lene@region.dk", ANALYST, org)
 
 
-def test_saml_sign_in_results_page_and_logout(client, org, lene):
+def test_saml_sign_in_results_page_and_logout(client, idp, org, lene):
     answer = saml_sign_in(client, org.slug)
     assert answer.status_code == 302 and answer.location.endswith("/staff/")
     assert client.get("/staff/resultater/").status_code == 200
     out = post_form(client, "/staff/log-ud", {}, page_url="/staff/")
-    assert out.location.endswith("/staff/log-ind")
+    # Signed out here, and sent on to the IdP's single logout with our LogoutRequest.
+    assert out.location.startswith(f"{idp}/slo/redirect?SAMLRequest=")
+    at_idp = requests.get(out.location, allow_redirects=False, timeout=10)
+    back = at_idp.headers["Location"]
+    assert back.startswith(f"http://localhost/staff/sso/{org.slug}/saml/sls?SAMLResponse=")
+    assert client.get(local(back)).location.endswith("/staff/log-ind")
+    state = requests.get(f"{idp}/_test/state", timeout=10).json()
+    assert state["logged_out"][-1] == lene.email
     assert not signed_in(client)
     assert client.get("/staff/resultater/").status_code == 302
 

@@ -19,7 +19,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from flask import Flask, Response, jsonify, request
+from flask import Flask, Response, jsonify, redirect, request
 from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, time_util
 from saml2.config import IdPConfig
 from saml2.metadata import entity_descriptor
@@ -34,6 +34,7 @@ STATE = {
     "shift": 0,
     "other_sp": "",
     "aliases": [],
+    "logged_out": [],  # the NameIDs our SP signed out here
 }
 FOLDER = Path(".")
 
@@ -98,10 +99,11 @@ def server(keypair: str = "idp") -> Server:
             "service": {
                 "idp": {
                     "endpoints": {
+                        "single_logout_service": [(f"{base}/slo/redirect", BINDING_HTTP_REDIRECT)],
                         "single_sign_on_service": [
                             (f"{url}/sso/redirect", BINDING_HTTP_REDIRECT)
                             for url in [base, *STATE["aliases"]]
-                        ]
+                        ],
                     },
                     "policy": {
                         "default": {
@@ -132,7 +134,22 @@ def setup():
 
 @app.get("/_test/state")
 def state():
-    return jsonify(scenario=STATE["scenario"])
+    return jsonify(scenario=STATE["scenario"], logged_out=STATE["logged_out"])
+
+
+@app.get("/slo/redirect")
+def single_logout():
+    idp = server()
+    logout = idp.parse_logout_request(request.args["SAMLRequest"], BINDING_HTTP_REDIRECT)
+    STATE["logged_out"].append(logout.message.name_id.text)
+    answer = idp.create_logout_response(logout.message, [BINDING_HTTP_REDIRECT])
+    binding, destination = idp.pick_binding(
+        "single_logout_service", [BINDING_HTTP_REDIRECT], "spsso", logout.message
+    )
+    http = idp.apply_binding(
+        binding, str(answer), destination, request.args.get("RelayState", ""), response=True
+    )
+    return redirect(dict(http["headers"])["Location"])
 
 
 @app.get("/metadata")

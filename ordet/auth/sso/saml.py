@@ -26,6 +26,7 @@ from saml2.xmldsig import SIG_RSA_SHA256
 from ...extensions import db
 from .accounts import Refused, account_for, use_once
 from .models import SsoConfig, SsoUsed
+from .saml_logout import logout_info
 from .secrets import unseal
 
 LEEWAY_SECONDS = 60  # clock skew allowed between us and the IdP
@@ -59,6 +60,9 @@ def _settings(config: SsoConfig, key_file: Path, cert_file: Path) -> dict:
                 "endpoints": {
                     "assertion_consumer_service": [
                         (url_for("sso.saml_acs", slug=slug, _external=True), BINDING_HTTP_POST)
+                    ],
+                    "single_logout_service": [
+                        (url_for("sso.saml_sls", slug=slug, _external=True), BINDING_HTTP_REDIRECT)
                     ],
                 },
                 "allow_unsolicited": False,
@@ -170,7 +174,8 @@ def _issuer_of(saml_response: str) -> str | None:
 
 
 def finish(config: SsoConfig, saml_response: str):
-    """The user the IdP's posted answer vouches for; Refused for anything else."""
+    """The user the IdP's posted answer vouches for, and what signing out there needs;
+    Refused for anything else."""
     if not saml_response:
         raise Refused("signature", "no SAMLResponse")
     with sp_client(config) as client:
@@ -194,4 +199,4 @@ def finish(config: SsoConfig, saml_response: str):
             )
         )
         use_once(config, "saml", str(response.issuer()), str(response.assertion.id))
-        return account_for(config, _email(response))
+        return account_for(config, _email(response)), logout_info(response)

@@ -108,21 +108,31 @@ def saml_acs(slug: str):
 
     config = _config(slug, "saml")
     try:
-        user = saml.finish(config, request.form.get("SAMLResponse", ""))
+        user, logout = saml.finish(config, request.form.get("SAMLResponse", ""))
     except Refused as refused:
         return _refused(config, "saml", refused)
-    sign_in(config, user, "saml")
+    sign_in(config, user, "saml", logout)
     db.session.commit()
     return redirect(url_for("admin.home"))
 
 
+@bp.get("/<slug>/saml/sls")
+def saml_sls(slug: str):
+    """Back from signing out at the IdP: our session ended before the browser went there."""
+    return redirect(url_for("auth.login"))
+
+
 def sso_logout_url(signed_in: dict | None) -> str | None:
     """Where to sign out at the IdP after our session ends (OpenID Connect's end-session
-    endpoint); None when signed in with a password, through SAML, or the IdP has none."""
-    if not signed_in or signed_in.get("protocol") != "oidc":
+    endpoint, SAML single logout); None when signed in with a password or the IdP has none."""
+    if not signed_in:
         return None
     config = config_of(signed_in.get("organisation", ""))
-    if config is None or not config.oidc_ready:
+    if config is not None and signed_in.get("protocol") == "saml" and config.saml_ready:
+        from .saml_logout import logout_url
+
+        return logout_url(config, signed_in)
+    if config is None or signed_in.get("protocol") != "oidc" or not config.oidc_ready:
         return None
     from . import oidc
 
