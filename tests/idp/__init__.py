@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -64,25 +65,27 @@ def running_node_provider() -> Iterator[str]:
 
 @contextmanager
 def started(command: list, args, cwd: Path) -> Iterator[str]:
+    """The server on a free port until it answers; its log goes to a file (a pipe nobody
+    reads would fill up and stop it), shown if it fails to start."""
     port = free_port()
-    process = subprocess.Popen(
-        [*command, str(port), *args],
-        cwd=cwd,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            if process.poll() is not None:
-                raise RuntimeError(process.stderr.read().decode()[-2000:])
-            try:
-                requests.get(f"{base}/_test/state", timeout=1)
-                break
-            except requests.ConnectionError:
-                time.sleep(0.05)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stderr.close()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(
+            [*command, str(port), *args], cwd=cwd, stdout=log, stderr=subprocess.STDOUT
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(300):
+                if process.poll() is not None:
+                    log.seek(0)
+                    raise RuntimeError(log.read().decode(errors="replace")[-2000:])
+                try:
+                    requests.get(f"{base}/_test/state", timeout=1)
+                    break
+                except requests.ConnectionError:
+                    time.sleep(0.05)
+            else:
+                raise RuntimeError(f"{command} did not answer on {base}")
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
