@@ -12,7 +12,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from ...extensions import csrf, db, limiter
+from ...extensions import csrf, limiter
 from .accounts import Refused, config_of, record_refusal, sign_in
 from .models import SsoConfig
 
@@ -112,7 +112,6 @@ def saml_acs(slug: str):
     except Refused as refused:
         return _refused(config, "saml", refused)
     sign_in(config, user, "saml", logout)
-    db.session.commit()
     return redirect(url_for("admin.home"))
 
 
