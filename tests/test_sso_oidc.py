@@ -7,7 +7,7 @@ client on our side walks discovery, the code exchange and the ID token's checks.
 import pytest
 import requests
 
-from ordet.auth.models import ADMIN, ANALYST
+from ordet.auth.models import ADMIN, ANALYST, Grant
 from ordet.auth.sso.settings import set_oidc, set_passwords_off
 from ordet.extensions import db
 from ordet.mail import OutboxMessage
@@ -201,3 +201,15 @@ def test_sso_starting_sign_ins_is_rate_limited(app, client, org):
     app.config["SSO_RATE_LIMIT"] = "3 per minute"
     answers = [client.get(f"/staff/sso/{org.slug}/oidc/start").status_code for _ in range(4)]
     assert answers == [302, 302, 302, 429]
+
+
+@SQLITE
+def test_sso_user_with_roles_in_two_organisations_is_not_signed_in_by_one_idp(client, org):
+    # A session from organisation A's IdP would carry the user's roles in B as well.
+    other = make_organisation("Kommune B")
+    user = make_user("lene@region.dk", ANALYST, org)
+    user.grants.append(Grant(role=ANALYST, organisation_id=other.id))
+    db.session.commit()
+    answer = oidc_sign_in(client, org.slug)
+    assert answer.status_code == 403 and "anden organisation" in answer.text
+    assert not signed_in(client)
