@@ -11,6 +11,7 @@ from .extensions import db
 
 def register_commands(app: Flask) -> None:
     from .auth.cli import create_user
+    from .auth.sso.cli import sso_sp_key
     from .invitations.commands import purge, send_mail
     from .results.commands import audit_disclosure, publish_results
 
@@ -25,6 +26,7 @@ def register_commands(app: Flask) -> None:
         export_results,
         publish_results,
         audit_disclosure,
+        sso_sp_key,
     ):
         # The `flask` command pushes an app context, but a CliRunner on app.cli does not:
         # each command brings its own, so it runs the same from a script, a bench or a shell.

@@ -76,6 +76,8 @@ class DefaultConfig:
 ENV_SETTINGS = {
     "ORDET_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
     "ORDET_SECRET_KEY": "SECRET_KEY",
+    # Optional: the master key of the stored SSO secrets (else SECRET_KEY; DRIFT.md, step 12).
+    "ORDET_SSO_SECRET_KEY": "SSO_SECRET_KEY",
     "ORDET_MAIL_URL": "MAIL_URL",
     "ORDET_MAIL_FROM": "MAIL_FROM",
     "ORDET_PUBLIC_URL": "PUBLIC_URL",

@@ -3,6 +3,7 @@
 from .answering.models import Answer, Response
 from .audit import AuditEvent
 from .auth.models import Grant, PasswordToken, User
+from .auth.sso.models import SsoConfig, SsoUsed
 from .invitations.models import (
     Invitation,
     InvitationPlan,
@@ -42,6 +43,8 @@ __all__ = [
     "RoundQuestionnaire",
     "RoundTilbud",
     "Specialomraade",
+    "SsoConfig",
+    "SsoUsed",
     "Tilbud",
     "User",
 ]

@@ -20,7 +20,16 @@ from .factories import make_organisation, make_round, make_specialomraade, make_
 from .staff_helpers import login, make_user
 
 # Sign-in pages work without sign-in; everything else under /staff declares a permission.
-PUBLIC = {"auth.login", "auth.logout", "auth.forgot", "auth.new_password"}
+PUBLIC = {"auth.login", "auth.logout", "auth.forgot", "auth.new_password"} | {
+    # Signing in through the organisation's IdP (issue 22): before there is a session.
+    "sso.choose",
+    "sso.oidc_start",
+    "sso.oidc_callback",
+    "sso.saml_metadata",
+    "sso.saml_start",
+    "sso.saml_acs",
+    "sso.saml_sls",
+}
 STAFF_PREFIX = "/staff"
 ROLES = (ADMIN, ANALYST, AREA_LEAD, TILBUD_LEAD)
 

@@ -11,6 +11,8 @@ DEFAULTS = {
     "RESET_RATE_LIMIT_ADDRESS": "20 per hour",
     "KIOSK_PIN_RATE_LIMIT_ACCOUNT": "5 per 15 minutes",
     "KIOSK_PIN_RATE_LIMIT_ADDRESS": "20 per 15 minutes",
+    # Sign-ins started or answered through an organisation's IdP, per client address.
+    "SSO_RATE_LIMIT": "30 per minute",
     "STAFF_IDLE_MINUTES": 30,
     "PASSWORD_RESET_MINUTES": 60,
     "INVITE_DAYS": 7,
@@ -25,6 +27,8 @@ def init_auth(app: Flask) -> None:
     from ..extensions import login_manager
     from . import login  # noqa: F401  (registers the user loader)
     from .session import enforce_idle_timeout
+    from .sso import admin_views  # noqa: F401  (the admin page's routes)
+    from .sso.views import bp as sso_bp
     from .views import bp
 
     for key, value in DEFAULTS.items():
@@ -33,4 +37,5 @@ def init_auth(app: Flask) -> None:
     login_manager.login_message = _l("Log ind for at se siden.")
     login_manager.login_message_category = "info"
     app.register_blueprint(bp)
+    app.register_blueprint(sso_bp)
     app.before_request(enforce_idle_timeout)

@@ -23,6 +23,8 @@ from . import services, throttle
 from .forms import ButtonForm, ForgotForm, LoginForm, NewPasswordForm
 from .mails import queue_password_mail
 from .session import safe_next, start_session
+from .sso.accounts import SSO_KEY, passwords_off_for, sso_organisations
+from .sso.views import sso_logout_url
 from .users import user_organisations
 
 bp = Blueprint("auth", __name__, url_prefix="/staff")
@@ -56,17 +58,27 @@ def login():
         return throttled
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
-        if user is not None:
+        # Passwords switched off by the user's organisation: refused like a wrong password,
+        # so the answer never tells that the password was right.
+        if user is not None and not passwords_off_for(user):
             start_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for("admin.home"))
         form.password.errors.append(_l("E-mail eller adgangskode er forkert."))
     status = 400 if form.errors else 200
-    return render_template("auth/login.html", form=form, refusal=None), status
+    return render_template(
+        "auth/login.html",
+        form=form,
+        refusal=None,
+        sso_organisations=sso_organisations(),
+        sso_unknown=request.args.get("sso") == "ukendt",
+    ), status
 
 
 @bp.post("/log-ud")
 def logout():
+    idp_logout = None
     if ButtonForm().validate_on_submit() or not current_user.is_authenticated:
+        idp_logout = sso_logout_url(session.get(SSO_KEY))
         if current_user.is_authenticated:
             # Not just this cookie: every session of the user, and any copy of it, ends.
             current_user.end_sessions()
@@ -74,7 +86,8 @@ def logout():
         logout_user()
         session.clear()
         flash(_l("Du er logget ud."))
-    return redirect(url_for(".login"))
+    # Signed in through the organisation's IdP: signed out there too, where it can.
+    return redirect(idp_logout or url_for(".login"))
 
 
 @bp.route("/glemt-adgangskode", methods=["GET", "POST"])
@@ -84,7 +97,8 @@ def forgot():
         return throttled
     if form.validate_on_submit():
         user = services.find_user(form.email.data)
-        if user is not None and user.active:
+        # No password link for staff whose organisation signs in only through its IdP.
+        if user is not None and user.active and not passwords_off_for(user):
             minutes = current_app.config["PASSWORD_RESET_MINUTES"]
             token = services.issue_token(user, "reset", timedelta(minutes=minutes))
             queue_password_mail(user, token, "reset")
