@@ -10,8 +10,9 @@ from sqlalchemy import text
 from ordet import create_app
 from ordet.extensions import db, limiter
 
-from . import postgres
+from . import kiosk_helpers, postgres
 from .browser import _playwright_browser, browser, live_server, new_context  # noqa: F401
+from .factories import enrol, make_round, make_tilbud
 from .redis_server import redis_url  # noqa: F401
 
 REQUIRE_POSTGRES = os.environ.get("ORDET_REQUIRE_POSTGRES") == "1"
@@ -92,6 +93,17 @@ class IsolatedClient(FlaskClient):
 def client(app):
     app.test_client_class = IsolatedClient
     return app.test_client()
+
+
+@pytest.fixture
+def tablet(client, app):
+    """An enrolled tablet of a tilbud with an open round, at the start of a questionnaire."""
+    unit = make_tilbud()
+    make_round([unit])
+    db.session.commit()
+    enrol(client, unit)
+    kiosk_helpers.start(client)
+    return client
 
 
 @pytest.fixture

@@ -1,22 +1,9 @@
 """Bad input at the kiosk: a clear Danish message, a 4xx, and nothing stored."""
 
-import pytest
-
 from ordet.answering.models import Answer, Response
 from ordet.extensions import db
 
-from . import kiosk_helpers as kiosk
 from .factories import csrf_from, enrol, make_round, make_tilbud
-
-
-@pytest.fixture
-def tablet(client, app):
-    unit = make_tilbud()
-    make_round([unit])
-    db.session.commit()
-    enrol(client, unit)
-    kiosk.start(client)
-    return client
 
 
 def stored_answers() -> list[tuple[str, str]]:

@@ -3,8 +3,6 @@ sends it must be honest on its own, because a tablet may run it without JavaScri
 
 import re
 
-import pytest
-
 from ordet.answering.models import Answer, Response
 from ordet.extensions import db
 
@@ -14,16 +12,6 @@ from .factories import csrf_from, enrol, make_round, make_tilbud
 PROGRESS = re.compile(r'<p class="progress"[^>]*>\s*<span[^>]*>([^<]+)</span>')
 MAIN_BUTTON = re.compile(r'<button type="submit" name="action" value="next"[^>]*>([^<]+)</button>')
 HELP, FOLLOW_UP = 13, 14  # "Fik du hjælp til at svare?" and "Hvordan hjalp de?" in borger v1
-
-
-@pytest.fixture
-def tablet(client, app):
-    unit = make_tilbud()
-    make_round([unit])
-    db.session.commit()
-    enrol(client, unit)
-    kiosk.start(client)
-    return client
 
 
 def shown(page) -> tuple[str, str]:
