@@ -10,6 +10,7 @@ from .extensions import db
 
 
 def register_commands(app: Flask) -> None:
+    from .admin.cli import create_organisation
     from .auth.cli import create_user
     from .invitations.commands import purge, send_mail
     from .results.commands import audit_disclosure, publish_results
@@ -19,6 +20,7 @@ def register_commands(app: Flask) -> None:
         list_rounds,
         close_drafts,
         create_user,
+        create_organisation,
         send_mail,
         purge,
         recount,
