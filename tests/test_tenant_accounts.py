@@ -73,6 +73,16 @@ def test_inviting_an_account_of_another_organisation_reveals_nothing(app, client
     login(app.test_client(), "delt@a.dk")
 
 
+def test_an_account_deactivated_elsewhere_looks_like_any_other(app, client):
+    _org_a, _tilbud_a, _org_b, tilbud_b, shared = _two_organisations()
+    shared.active = False
+    db.session.commit()
+    login(client, "admin-b@b.dk")
+    _, page = _invite(client, "delt@a.dk", tilbud_b)
+    assert "Deaktiver brugeren" in page.text and "Deaktiveret" not in page.text
+    assert "Deaktiveret" not in client.get("/staff/brugere").text
+
+
 def test_an_admin_sees_and_changes_only_the_grants_of_their_organisation(app, client):
     org_a, _tilbud_a, _org_b, tilbud_b, shared = _two_organisations()
     login(client, "admin-b@b.dk")
@@ -175,7 +185,8 @@ def test_only_the_platform_administrator_creates_organisations_on_the_web(app, c
     db.session.commit()
     boss = app.test_client()
     login(boss, "platform@p.dk")
-    assert "Opret organisation" in boss.get("/staff/").text
+    home = boss.get("/staff/").text
+    assert "Opret organisation" in home and "Platformens administrator" in home
     created = post_form(boss, "/staff/organisation/ny", {"name": "Region Ny"})
     assert created.status_code == 302
     assert "Region Ny" in boss.get(created.location).text  # its creator is its admin

@@ -225,9 +225,12 @@ def visible_grants(granter: Scope, user: User) -> list[Grant]:
 
 
 def active_for(granter: Scope, user: User) -> bool:
-    """Whether the user is active as the granter sees it: the account, and a grant of the
-    granter's organisations not suspended."""
-    return user.active and any(g.active for g in visible_grants(granter, user))
+    """Whether the user is active as the granter sees it: a grant of the granter's
+    organisations not suspended, and the account active if it is wholly theirs (whether an
+    account with roles elsewhere is deactivated there is none of their business)."""
+    mine = visible_grants(granter, user)
+    wholly_mine = len(mine) == len(user.grants)
+    return any(g.active for g in mine) and (user.active or not wholly_mine)
 
 
 def _grant_organisation(grant: Grant) -> int:
