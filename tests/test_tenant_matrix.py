@@ -111,7 +111,7 @@ def world(app):
     area_b = make_specialomraade(org_b, "Omraade-B")
     tilbud_b = make_tilbud(area_b, "Tilbud-B")
     round_b = make_round([tilbud_b])
-    _device(tilbud_b)
+    device_b = _device(tilbud_b)
     db.session.add(
         Invitation(
             round_id=round_a.id,
@@ -154,7 +154,22 @@ def world(app):
         PLATFORM: make_user("platform@b.dk", ADMIN, org_b),
     }
     users[PLATFORM].platform_admin = True
+    user_b = make_user("bruger@b.dk", TILBUD_LEAD, tilbud_b)
+    user_b.grants.append(Grant(role=ANALYST, organisation_id=org_b.id))
     db.session.commit()
+    b = {
+        "organisation_id": org_b,
+        "area_id": area_b,
+        "tilbud_id": tilbud_b,
+        "device_id": device_b,
+        "round_id": round_b,
+        "round_slug": round_b,
+        "slug": round_b,
+        "tilbud_slug": tilbud_b,
+        "user_id": user_b,
+        "grant_id": user_b.grants[0],
+        "ref": _comment(round_b, tilbud_b),
+    }
     a = {
         "organisation_id": org_a,
         "area_id": area_a,
@@ -172,8 +187,7 @@ def world(app):
         "version": "1",
         "question": "tryg",
     }
-    assert round_b.organisation_id == org_b.id
-    return {"users": users, "a": a}
+    return {"users": users, "a": a, "b": b}
 
 
 def _snapshot():
@@ -192,6 +206,16 @@ def _snapshot():
 
 def _params(a: dict) -> dict:
     return {k: (v, v) for k, v in a.items()}
+
+
+def _mixed(rule, a: dict, b: dict):
+    """For a URL naming several objects: B's own objects with one of A's slipped in (A's
+    comment under B's round, A's grant under B's user, A's tilbud in B's round...)."""
+    names = [n for n in rule.arguments if n in b]
+    if len(names) < 2:
+        return
+    for name in names:
+        yield name, _url(rule, _params({**a, **b, name: a[name]}), 0)
 
 
 def test_every_staff_route_is_listed(app):
@@ -228,3 +252,29 @@ def test_tenant_matrix(app, client, world, role):
         for marker in MARKERS:
             assert marker not in body, f"{label}: shows {marker}"
         assert _snapshot() == before, f"{label}: changed something in the database"
+
+
+@pytest.mark.parametrize("role", (ADMIN, PLATFORM))
+def test_tenant_matrix_mixed_ids(app, client, world, role):
+    """B's admin may act on B's objects: naming one of A's among them still gets nothing."""
+    app.config["WTF_CSRF_ENABLED"] = False
+    login(client, world["users"][role].email)
+    a, b = world["a"], world["b"]
+    rules = [r for r in staff_rules(app) if ROUTES.get(r.endpoint) == URL]
+    tried = 0
+    for rule in rules:
+        for name, url in _mixed(rule, a, b):
+            for method in ("GET", "POST") if "GET" in rule.methods else ("POST",):
+                if method not in rule.methods:
+                    continue
+                label = f"{role} {method} {rule.rule} with A's {name}"
+                before = _snapshot()
+                data = {"name": "Indbrud", "active": "0", "reads": "1", "text": "x"}
+                response = client.get(url) if method == "GET" else client.post(url, data=data)
+                assert response.status_code in (400, 403, 404), f"{label}: {response.status_code}"
+                body = response.get_data().decode("utf-8", "replace")
+                for marker in MARKERS + ["Kommentar fra Tenant-A"]:
+                    assert marker not in body, f"{label}: shows {marker}"
+                assert _snapshot() == before, f"{label}: changed something in the database"
+                tried += 1
+    assert tried >= 10  # users × grants, invitations × round and tilbud, comments × round
