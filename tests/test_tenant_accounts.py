@@ -27,7 +27,7 @@ def _two_organisations():
     db.session.commit()
     make_user("admin-a@a.dk", ADMIN, org_a)
     make_user("admin-b@b.dk", ADMIN, org_b)
-    shared = make_user("delt@a.dk", ADMIN, org_a, name="Delt Person")
+    shared = make_user("delt@a.dk", ADMIN, org_a, name="Navn-Givet-Af-A")
     return org_a, tilbud_a, org_b, tilbud_b, shared
 
 
@@ -61,11 +61,16 @@ def test_inviting_an_account_of_another_organisation_reveals_nothing(app, client
     assert "fandtes i forvejen" not in existing.text
     assert "Administrator:" not in existing.text  # the role in A
     for page in (existing.text, client.get("/staff/brugere").text, client.get("/staff/log").text):
-        for secret in ("Hemmelig-Org-A", "Hemmeligt-Omraade-A", "Hemmeligt-A"):
+        for secret in ("Hemmelig-Org-A", "Hemmeligt-Omraade-A", "Hemmeligt-A", "Navn-Givet-Af-A"):
             assert secret not in page
     assert _page_without_ids(existing.text, "delt@a.dk") == (
         _page_without_ids(fresh.text, "ny-person@b.dk")
     )
+    assert "<h1>Delt Person</h1>" in existing.text  # the name B gave
+    admin_a = app.test_client()
+    login(admin_a, "admin-a@a.dk")
+    assert "<h1>Navn-Givet-Af-A</h1>" in admin_a.get(f"/staff/brugere/{shared.id}").text
+    assert "Delt Person" not in admin_a.get("/staff/brugere").text
     # The person is told by mail, as a new user is; their password stays theirs.
     mails = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()
     assert [m.recipient for m in mails] == ["delt@a.dk", "ny-person@b.dk"]

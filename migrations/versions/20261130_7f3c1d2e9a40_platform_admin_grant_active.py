@@ -1,4 +1,5 @@
-"""The platform administrator, and a grant suspended within its organisation.
+"""The platform administrator; a grant suspended within its organisation, and the name it
+knows the person by.
 
 Revision ID: 7f3c1d2e9a40
 Revises: 10b29a24a55d
@@ -27,10 +28,13 @@ def upgrade():
         batch_op.add_column(
             sa.Column("active", sa.Boolean(), server_default=sa.true(), nullable=False)
         )
+        batch_op.add_column(sa.Column("name", sa.String(200), server_default="", nullable=False))
+    op.execute('UPDATE "grant" SET name = (SELECT name FROM "user" WHERE "user".id = user_id)')
 
 
 def downgrade():
     with op.batch_alter_table("grant", schema=None) as batch_op:
+        batch_op.drop_column("name")
         batch_op.drop_column("active")
     with op.batch_alter_table("user", schema=None) as batch_op:
         batch_op.drop_column("platform_admin")

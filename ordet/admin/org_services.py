@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from ..audit import record_event
-from ..auth.models import ADMIN, Grant
+from ..auth.models import ADMIN, Grant, User
 from ..extensions import db
 from ..org.models import Organisation, Specialomraade, Tilbud
 from .errors import AdminError
@@ -57,7 +57,10 @@ def create_organisation(user_id: int | None, name: str, slug: str | None = None)
     db.session.add(organisation)
     db.session.flush()
     if user_id is not None:
-        db.session.add(Grant(user_id=user_id, role=ADMIN, organisation_id=organisation.id))
+        creator = db.session.get(User, user_id)
+        db.session.add(
+            Grant(user_id=user_id, role=ADMIN, organisation_id=organisation.id, name=creator.name)
+        )
     record_event(
         user_id,
         "organisation.create",

@@ -31,6 +31,7 @@ def users():
         role_names=services.ROLE_NAMES,
         grants_of=lambda u: services.visible_grants(scope, u),
         active_for=lambda u: services.active_for(scope, u),
+        name_for=lambda u: services.name_for(scope, u),
     )
 
 
@@ -161,6 +162,7 @@ def _user_page(user: User, form: GrantForm, error: str | None):
         user=user,
         grants=services.visible_grants(current_scope(), user),
         active=services.active_for(current_scope(), user),
+        name=services.name_for(current_scope(), user),
         form=form,
         error=error,
         role_names=services.ROLE_NAMES,

@@ -73,7 +73,7 @@ def create_user(
         db.session.commit()
         click.echo(f"{email}: platform administrator")
         return
-    user.grants.append(Grant(role=role, **{f"{kind}_id": unit.id}))
+    user.grants.append(Grant(role=role, name=user.name, **{f"{kind}_id": unit.id}))
     db.session.flush()
     record_event(
         None,

@@ -69,6 +69,9 @@ class Grant(db.Model):
     reads_comments: Mapped[bool] = mapped_column(default=False)
     # False: suspended by an admin of its organisation ("deactivated" there); gives nothing.
     active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The name the granting organisation knows the person by: what its admin typed when
+    # inviting. An account with roles elsewhere shows this, never the account's own name.
+    name: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     user: Mapped[User] = relationship(back_populates="grants")
 

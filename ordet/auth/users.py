@@ -118,8 +118,10 @@ def invite(
     user = db.session.scalar(db.select(User).where(User.email == email))
     token = None
     known = user is not None and user_in_scope(granter, user.id) is not None
+    name = " ".join((name or "").split())[:200]
+    grant.name = name_for(granter, user) if known else name
     if user is None:
-        user = User(email=email, name=" ".join((name or "").split())[:200], language="da")
+        user = User(email=email, name=name, language="da")
         db.session.add(user)
         db.session.flush()
         token = issue_token(user, "invite", timedelta(days=invite_days))
@@ -157,9 +159,9 @@ def add_grant(
     scope_value: str,
     reads_comments: bool = False,
 ) -> None:
-    _add_grant(
-        actor_id, user, make_grant(granter, role, scope_value, reads_comments=reads_comments)
-    )
+    grant = make_grant(granter, role, scope_value, reads_comments=reads_comments)
+    grant.name = name_for(granter, user)
+    _add_grant(actor_id, user, grant)
 
 
 def set_reads_comments(actor_id: int, granter: Scope, grant: Grant, reads: bool) -> None:
@@ -222,6 +224,16 @@ def visible_grants(granter: Scope, user: User) -> list[Grant]:
     """The user's grants in the organisations the granter administers: all an admin sees."""
     own = granter.organisation_ids(USERS_MANAGE)
     return [g for g in user.grants if _grant_organisation(g) in own]
+
+
+def name_for(granter: Scope, user: User) -> str:
+    """The user's name as the granter's organisations know it: the name their admin gave
+    (never one another organisation gave); the account's own when it is wholly theirs."""
+    mine = visible_grants(granter, user)
+    named = [g.name for g in mine if g.name]
+    if named:
+        return named[0]
+    return user.name if len(mine) == len(user.grants) else ""
 
 
 def active_for(granter: Scope, user: User) -> bool:
