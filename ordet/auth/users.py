@@ -201,14 +201,13 @@ def set_active(actor_id: int, granter: Scope, user: User, active: bool) -> None:
         raise AdminError(_l("Du kan ikke deaktivere dig selv."))
     mine = visible_grants(granter, user)
     elsewhere = [g for g in user.grants if g not in mine]
-    changed = {g for g in mine if g.active != active}
+    changed = [g for g in mine if g.active != active]
     for grant in changed:
         grant.active = active
-    whole = granter.platform or not elsewhere
-    if whole and user.active != active:
+    account = (granter.platform or not elsewhere) and user.active != active
+    if account:
         user.active = active
-        changed.add(user)
-    if not changed:
+    if not changed and not account:
         return
     if not active:
         user.end_sessions()  # reactivating later must not bring an old session back
@@ -216,7 +215,7 @@ def set_active(actor_id: int, granter: Scope, user: User, active: bool) -> None:
     action = "user.activate" if active else "user.deactivate"
     # Each organisation the change reaches logs it; one the granter is not in sees it only
     # when the whole account changed (the platform administrator's doing).
-    orgs = user_organisations(user) if user in changed else {_grant_organisation(g) for g in mine}
+    orgs = user_organisations(user) if account else {_grant_organisation(g) for g in mine}
     record_for_each(orgs, actor_id, action, f"user:{user.id}")
 
 
