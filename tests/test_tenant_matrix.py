@@ -69,8 +69,9 @@ ROUTES = {
     "export.raw_csv": URL,
     "export.raw_legend": URL,
 }
-PLATFORM = "platform"
-B_ROLES = (ADMIN, ANALYST, AREA_LEAD, TILBUD_LEAD, PLATFORM)
+PLATFORM = "platform"  # the platform administrator, also B's admin
+PLATFORM_ONLY = "platform-only"  # the platform administrator with no grant at all
+B_ROLES = (ADMIN, ANALYST, AREA_LEAD, TILBUD_LEAD, PLATFORM, PLATFORM_ONLY)
 # What a user of B might post to a list route to reach into A (filled with A's ids).
 FORM_ATTACKS = {
     "admin.users_new": lambda a: {
@@ -152,8 +153,9 @@ def world(app):
         AREA_LEAD: make_user("area@b.dk", AREA_LEAD, area_b),
         TILBUD_LEAD: make_user("lead@b.dk", TILBUD_LEAD, tilbud_b),
         PLATFORM: make_user("platform@b.dk", ADMIN, org_b),
+        PLATFORM_ONLY: make_user("platform-only@p.dk", ADMIN),
     }
-    users[PLATFORM].platform_admin = True
+    users[PLATFORM].platform_admin = users[PLATFORM_ONLY].platform_admin = True
     user_b = make_user("bruger@b.dk", TILBUD_LEAD, tilbud_b)
     user_b.grants.append(Grant(role=ANALYST, organisation_id=org_b.id))
     db.session.commit()
