@@ -10,6 +10,7 @@ from .extensions import db
 
 
 def register_commands(app: Flask) -> None:
+    from .admin.cli import create_organisation
     from .auth.cli import create_user
     from .auth.sso.cli import sso_sp_key
     from .invitations.commands import purge, send_mail
@@ -20,6 +21,7 @@ def register_commands(app: Flask) -> None:
         list_rounds,
         close_drafts,
         create_user,
+        create_organisation,
         send_mail,
         purge,
         recount,

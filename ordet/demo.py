@@ -259,7 +259,7 @@ def _users(organisation: Organisation) -> list[tuple[str, str]]:
         if user is None:
             user = User(email=email, name=name, language="da")
             user.set_password(DEMO_PASSWORD)
-            grant = Grant(role=role)
+            grant = Grant(role=role, name=name)
             if role == AREA_LEAD:
                 grant.specialomraade_id = db.session.scalar(
                     db.select(Specialomraade.id).filter_by(slug=scope)

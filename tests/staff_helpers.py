@@ -33,7 +33,7 @@ def make_user(
                 "Tilbud": "tilbud",
             }[type(unit).__name__]
         )
-        user.grants.append(Grant(role=role, **{f"{kind}_id": unit.id}))
+        user.grants.append(Grant(role=role, name=user.name, **{f"{kind}_id": unit.id}))
     db.session.add(user)
     db.session.commit()
     return user

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
 from ..audit import record_event
-from ..auth.models import ADMIN, Grant
+from ..auth.models import ADMIN, Grant, User
 from ..extensions import db
 from ..org.models import Organisation, Specialomraade, Tilbud
 from .errors import AdminError
@@ -41,15 +41,26 @@ def _taken(query) -> bool:
     return db.session.scalar(query) is not None
 
 
-def create_organisation(user_id: int, name: str) -> Organisation:
-    """A new organisation; its creator becomes its admin, so someone can run it."""
+def create_organisation(user_id: int | None, name: str, slug: str | None = None) -> Organisation:
+    """A new organisation (the platform administrator's, on the web or the command line).
+    On the web its creator (``user_id``) becomes its admin, so someone can run it."""
     name = _clean(name)
     if _taken(db.select(Organisation.id).where(func.lower(Organisation.name) == name.lower())):
         raise AdminError(_l("Der findes allerede en organisation med det navn."), "name")
-    organisation = Organisation(slug=unique_slug(Organisation, name), name=name)
+    if slug is None:
+        slug = unique_slug(Organisation, name)
+    elif slugify(slug) != slug or _taken(
+        db.select(Organisation.id).where(Organisation.slug == slug)
+    ):
+        raise AdminError(_l("Vælg en anden kortform (små bogstaver, tal og bindestreg)."), "slug")
+    organisation = Organisation(slug=slug, name=name)
     db.session.add(organisation)
     db.session.flush()
-    db.session.add(Grant(user_id=user_id, role=ADMIN, organisation_id=organisation.id))
+    if user_id is not None:
+        creator = db.session.get(User, user_id)
+        db.session.add(
+            Grant(user_id=user_id, role=ADMIN, organisation_id=organisation.id, name=creator.name)
+        )
     record_event(
         user_id,
         "organisation.create",

@@ -4,7 +4,7 @@ from flask import render_template, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..auth.access import requires
-from ..auth.permissions import ORG_MANAGE
+from ..auth.permissions import ORG_CREATE, ORG_MANAGE
 from ..extensions import db
 from ..org.models import Specialomraade
 from . import bp
@@ -25,9 +25,16 @@ from .util import (
 GLOBAL_CSRF = {"csrf": False}
 
 
-@bp.route("/organisation", methods=["GET", "POST"])
+@bp.get("/organisation")
 @requires(ORG_MANAGE)
 def organisation():
+    return render_template("admin/organisations.html", organisations=organisations(ORG_MANAGE))
+
+
+@bp.route("/organisation/ny", methods=["GET", "POST"])
+@requires(ORG_CREATE)
+def organisation_new():
+    """Only the platform administrator creates organisations (issue 21)."""
     form = NameForm()
     saved = save_form(
         form,
@@ -38,9 +45,7 @@ def organisation():
     if saved:
         return saved
     status = 400 if form.errors else 200
-    return render_template(
-        "admin/organisations.html", organisations=organisations(ORG_MANAGE), form=form
-    ), status
+    return render_template("admin/organisation_new.html", form=form), status
 
 
 @bp.route("/organisation/<int:organisation_id>", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth import users as services
 from ..auth.access import current_scope, requires
-from ..auth.mails import queue_password_mail
+from ..auth.mails import queue_password_mail, queue_role_mail
 from ..auth.models import ROLES, Grant, User
 from ..auth.permissions import USERS_MANAGE
 from ..auth.session import keep_own_session
@@ -24,7 +24,15 @@ def users():
         .where(User.id.in_(services.users_in_scope(current_scope())))
         .order_by(User.email)
     ).all()
-    return render_template("admin/users.html", users=found, role_names=services.ROLE_NAMES)
+    scope = current_scope()
+    return render_template(
+        "admin/users.html",
+        users=found,
+        role_names=services.ROLE_NAMES,
+        grants_of=lambda u: services.visible_grants(scope, u),
+        active_for=lambda u: services.active_for(scope, u),
+        name_for=lambda u: services.name_for(scope, u),
+    )
 
 
 @bp.route("/brugere/ny", methods=["GET", "POST"])
@@ -33,7 +41,7 @@ def users_new():
     form = _choices(InviteForm())
     if form.validate_on_submit():
         try:
-            user, token = services.invite(
+            user, token, known = services.invite(
                 actor(),
                 current_scope(),
                 form.email.data,
@@ -45,14 +53,16 @@ def users_new():
             )
             if token:
                 queue_password_mail(user, token, "invite")
+            elif not known:
+                queue_role_mail(user)
         except AdminError as error:
             show_error(form, error)
         else:
             db.session.commit()
             flash(
-                _l("Brugeren er inviteret. Der er sendt en e-mail med et link.")
-                if token
-                else _l("Brugeren fandtes i forvejen. Rollen er tilføjet.")
+                _l("Brugeren fandtes i forvejen. Rollen er tilføjet.")
+                if known
+                else _l("Brugeren er inviteret. Der er sendt en e-mail med et link.")
             )
             return redirect(url_for(".users_edit", user_id=user.id))
     status = 400 if form.errors else 200
@@ -122,7 +132,7 @@ def users_active(user_id: int):
     active = request.form.get("active") == "1"
     return _apply(
         user,
-        lambda: services.set_active(actor(), user, active),
+        lambda: services.set_active(actor(), current_scope(), user, active),
         _l("Brugeren er aktiv igen.") if active else _l("Brugeren er deaktiveret."),
     )
 
@@ -150,6 +160,9 @@ def _user_page(user: User, form: GrantForm, error: str | None):
     return render_template(
         "admin/user.html",
         user=user,
+        grants=services.visible_grants(current_scope(), user),
+        active=services.active_for(current_scope(), user),
+        name=services.name_for(current_scope(), user),
         form=form,
         error=error,
         role_names=services.ROLE_NAMES,

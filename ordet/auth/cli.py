@@ -1,4 +1,5 @@
-"""``flask create-user``: the first admin (or any user) from the command line."""
+"""``flask create-user``: the first admin, the platform administrator (or any user) from the
+command line."""
 
 import click
 from flask.cli import with_appcontext
@@ -13,12 +14,16 @@ from .users import SCOPE_KIND, organisation_of, resolve_scope
 
 @click.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--role", type=click.Choice(ROLES), help="Needs --scope.")
 @click.option(
     "--scope",
     "scope_value",
-    required=True,
     help="organisation:SLUG, specialomraade:SLUG or tilbud:SLUG",
+)
+@click.option(
+    "--platform-admin",
+    is_flag=True,
+    help="The platform administrator: creates organisations (--role/--scope optional).",
 )
 @click.option("--name", default="", help="The user's name.")
 @click.option(
@@ -29,25 +34,46 @@ from .users import SCOPE_KIND, organisation_of, resolve_scope
     help="Asked for when not given (never echoed).",
 )
 @with_appcontext
-def create_user(email: str, role: str, scope_value: str, name: str, password: str) -> None:
-    """Create a user with one role over one scope (or add the role to an existing user)."""
+def create_user(
+    email: str,
+    role: str | None,
+    scope_value: str | None,
+    platform_admin: bool,
+    name: str,
+    password: str,
+) -> None:
+    """Create a user with one role over one scope (or add the role to an existing user);
+    ``--platform-admin`` makes the user the platform administrator."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise click.BadParameter(
             f"at least {MIN_PASSWORD_LENGTH} characters", param_hint="--password"
         )
-    try:
-        kind, unit = resolve_scope(scope_value, by_slug=True)
-    except AdminError:
-        raise click.BadParameter(f"no such unit: {scope_value}", param_hint="--scope") from None
-    if SCOPE_KIND[role] != kind:
-        raise click.BadParameter(f"{role} needs a {SCOPE_KIND[role]} scope", param_hint="--scope")
+    if (role is None) != (scope_value is None) or (role is None and not platform_admin):
+        raise click.UsageError("give --role and --scope together (or --platform-admin alone)")
+    if role is not None:
+        try:
+            kind, unit = resolve_scope(scope_value, by_slug=True)
+        except AdminError:
+            raise click.BadParameter(f"no such unit: {scope_value}", param_hint="--scope") from None
+        if SCOPE_KIND[role] != kind:
+            raise click.BadParameter(
+                f"{role} needs a {SCOPE_KIND[role]} scope", param_hint="--scope"
+            )
     email = normalise_email(email)
     user = db.session.scalar(db.select(User).where(User.email == email))
     if user is None:
         user = User(email=email, name=name, language="da")
         db.session.add(user)
     user.set_password(password)
-    user.grants.append(Grant(role=role, **{f"{kind}_id": unit.id}))
+    if platform_admin:
+        user.platform_admin = True
+        db.session.flush()
+        record_event(None, "user.platform_admin_cli", f"user:{user.id}", organisation_id=None)
+    if role is None:
+        db.session.commit()
+        click.echo(f"{email}: platform administrator")
+        return
+    user.grants.append(Grant(role=role, name=user.name, **{f"{kind}_id": unit.id}))
     db.session.flush()
     record_event(
         None,
@@ -57,4 +83,8 @@ def create_user(email: str, role: str, scope_value: str, name: str, password: st
         organisation_id=organisation_of(kind, unit),
     )
     db.session.commit()
-    click.echo(f"{email}: {role} over {kind} {unit.slug}" + (" (admin)" if role == ADMIN else ""))
+    click.echo(
+        f"{email}: {role} over {kind} {unit.slug}"
+        + (" (admin)" if role == ADMIN else "")
+        + (", platform administrator" if platform_admin else "")
+    )

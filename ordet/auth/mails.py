@@ -36,3 +36,17 @@ def queue_password_mail(user: User, token: str, purpose: str) -> None:
         ]
     )
     queue_mail(user.email, subject, text + "\n")
+
+
+def queue_role_mail(user: User) -> None:
+    """An existing account was given a role: say so, with the sign-in link (no password
+    link: the account has one)."""
+    text = "\n\n".join(
+        [
+            _("Hej %(name)s", name=user.name or user.email),
+            _("Du har fået en ny rolle i Ordet er dit."),
+            _("Log ind her:") + "\n" + url_for("auth.login", _external=True),
+            _("Venlig hilsen\nOrdet er dit"),
+        ]
+    )
+    queue_mail(user.email, _("Du er inviteret til Ordet er dit"), text + "\n")

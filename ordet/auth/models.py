@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, inspect
+from sqlalchemy import ForeignKey, String, false, inspect, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -23,6 +23,9 @@ class User(UserMixin, db.Model):
     # Part of the id Flask-Login keeps in the session (``get_id``): raising it ends every
     # session of the user, and any remember cookie, at its next request (``end_sessions``).
     session_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The platform administrator: creates organisations and may deactivate a whole account.
+    # Sees no organisation's data by this flag alone (only through grants).
+    platform_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     grants: Mapped[list["Grant"]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -64,6 +67,11 @@ class Grant(db.Model):
     # Reading free text is a permission of its own: a lead reads comments only when an
     # admin ticks this (admins and analysts always may; see ``Scope``).
     reads_comments: Mapped[bool] = mapped_column(default=False)
+    # False: suspended by an admin of its organisation ("deactivated" there); gives nothing.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # The name the granting organisation knows the person by: what its admin typed when
+    # inviting. An account with roles elsewhere shows this, never the account's own name.
+    name: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
     user: Mapped[User] = relationship(back_populates="grants")
 

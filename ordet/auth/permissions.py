@@ -16,6 +16,10 @@ AUDIT_READ = "audit.read"
 AUDIO_MANAGE = "audio.manage"
 # Every staff role: the staff home page and one's own account.
 STAFF_HOME = "staff.home"
+# Create organisations: the platform administrator only (``User.platform_admin``), no role.
+ORG_CREATE = "org.create"
+# What ``User.platform_admin`` gives, grants or not: nothing inside any organisation.
+PLATFORM_PERMISSIONS = frozenset({STAFF_HOME, ORG_CREATE})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ADMIN: frozenset(

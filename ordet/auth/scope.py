@@ -12,7 +12,7 @@ from sqlalchemy import Select, false, or_, select
 from ..extensions import db
 from ..org.models import Specialomraade, Tilbud
 from .models import User
-from .permissions import COMMENTS_READ, permissions_of
+from .permissions import COMMENTS_READ, PLATFORM_PERMISSIONS, permissions_of
 
 # (role, organisation id, specialområde id, tilbud id): exactly one of the ids is set.
 GrantScope = tuple[str, int | None, int | None, int | None]
@@ -24,20 +24,28 @@ class Scope:
     # Grants whose role lacks ``comments.read`` but that were given it on their own
     # (``Grant.reads_comments``): within that grant's unit only.
     comment_grants: tuple[GrantScope, ...] = ()
+    # The platform administrator (``User.platform_admin``): only ``PLATFORM_PERMISSIONS``,
+    # which reach no organisation's data.
+    platform: bool = False
 
     @classmethod
     def of(cls, user: User | None) -> "Scope":
         if user is None or not getattr(user, "is_authenticated", False) or not user.active:
             return cls(())
         grants = [
-            (g, (g.role, g.organisation_id, g.specialomraade_id, g.tilbud_id)) for g in user.grants
+            (g, (g.role, g.organisation_id, g.specialomraade_id, g.tilbud_id))
+            for g in user.grants
+            if g.active  # a grant suspended in its organisation gives nothing
         ]
         return cls(
             tuple(unit for _g, unit in grants),
             tuple(unit for g, unit in grants if g.reads_comments),
+            bool(user.platform_admin),
         )
 
     def can(self, permission: str) -> bool:
+        if self.platform and permission in PLATFORM_PERMISSIONS:
+            return True
         return bool(self._grants_with(permission))
 
     def _grants_with(self, permission: str | None) -> list[GrantScope]:

@@ -108,18 +108,24 @@ def invite(
     scope_value: str,
     invite_days: int,
     reads_comments: bool = False,
-) -> tuple[User, str | None]:
-    """Create the user (or add a role to an existing one). Returns the user and, for a new
-    user, the secret for the set-password link to mail."""
+) -> tuple[User, str | None, bool]:
+    """Create the user (or add a role to an existing account). Returns the user, for a new
+    account the secret for the set-password link to mail, and whether the granter already
+    administered the user (only then may the page say the user existed: an account that
+    exists only in other organisations is invited like a new one, revealing nothing)."""
     email = _clean_email(email)
     grant = make_grant(granter, role, scope_value, reads_comments=reads_comments)
     user = db.session.scalar(db.select(User).where(User.email == email))
     token = None
+    known = user is not None and user_in_scope(granter, user.id) is not None
+    name = " ".join((name or "").split())[:200]
+    grant.name = name_for(granter, user) if known else name
     if user is None:
-        user = User(email=email, name=" ".join((name or "").split())[:200], language="da")
+        user = User(email=email, name=name, language="da")
         db.session.add(user)
         db.session.flush()
         token = issue_token(user, "invite", timedelta(days=invite_days))
+    if not known:
         record_event(
             actor_id,
             "user.invite",
@@ -128,7 +134,7 @@ def invite(
             organisation_id=_grant_organisation(grant),
         )
     _add_grant(actor_id, user, grant)
-    return user, token
+    return user, token, known
 
 
 def _add_grant(actor_id: int | None, user: User, grant: Grant) -> None:
@@ -153,9 +159,9 @@ def add_grant(
     scope_value: str,
     reads_comments: bool = False,
 ) -> None:
-    _add_grant(
-        actor_id, user, make_grant(granter, role, scope_value, reads_comments=reads_comments)
-    )
+    grant = make_grant(granter, role, scope_value, reads_comments=reads_comments)
+    grant.name = name_for(granter, user)
+    _add_grant(actor_id, user, grant)
 
 
 def set_reads_comments(actor_id: int, granter: Scope, grant: Grant, reads: bool) -> None:
@@ -186,17 +192,56 @@ def withdraw(actor_id: int, granter: Scope, grant: Grant) -> None:
     db.session.flush()
 
 
-def set_active(actor_id: int, user: User, active: bool) -> None:
+def set_active(actor_id: int, granter: Scope, user: User, active: bool) -> None:
+    """Deactivate (or reactivate) ``user`` within the granter's organisations: their grants
+    there are suspended, their grants elsewhere untouched. The account itself changes only
+    when the granter is the platform administrator or the user holds no grant elsewhere.
+    Deactivating ends the user's sessions."""
     if user.id == actor_id and not active:
         raise AdminError(_l("Du kan ikke deaktivere dig selv."))
-    if user.active != active:
+    mine = visible_grants(granter, user)
+    elsewhere = [g for g in user.grants if g not in mine]
+    changed = [g for g in mine if g.active != active]
+    for grant in changed:
+        grant.active = active
+    account = (granter.platform or not elsewhere) and user.active != active
+    if account:
         user.active = active
-        if not active:
-            user.end_sessions()  # reactivating later must not bring an old session back
-        db.session.flush()
-        # A user's roles may span organisations: each one's log shows the change.
-        action = "user.activate" if active else "user.deactivate"
-        record_for_each(user_organisations(user), actor_id, action, f"user:{user.id}")
+    if not changed and not account:
+        return
+    if not active:
+        user.end_sessions()  # reactivating later must not bring an old session back
+    db.session.flush()
+    action = "user.activate" if active else "user.deactivate"
+    # Each organisation the change reaches logs it; one the granter is not in sees it only
+    # when the whole account changed (the platform administrator's doing).
+    orgs = user_organisations(user) if account else {_grant_organisation(g) for g in mine}
+    record_for_each(orgs, actor_id, action, f"user:{user.id}")
+
+
+def visible_grants(granter: Scope, user: User) -> list[Grant]:
+    """The user's grants in the organisations the granter administers: all an admin sees."""
+    own = granter.organisation_ids(USERS_MANAGE)
+    return [g for g in user.grants if _grant_organisation(g) in own]
+
+
+def name_for(granter: Scope, user: User) -> str:
+    """The user's name as the granter's organisations know it: the name their admin gave
+    (never one another organisation gave); the account's own when it is wholly theirs."""
+    mine = visible_grants(granter, user)
+    named = [g.name for g in mine if g.name]
+    if named:
+        return named[0]
+    return user.name if len(mine) == len(user.grants) else ""
+
+
+def active_for(granter: Scope, user: User) -> bool:
+    """Whether the user is active as the granter sees it: a grant of the granter's
+    organisations not suspended, and the account active if it is wholly theirs (whether an
+    account with roles elsewhere is deactivated there is none of their business)."""
+    mine = visible_grants(granter, user)
+    wholly_mine = len(mine) == len(user.grants)
+    return any(g.active for g in mine) and (user.active or not wholly_mine)
 
 
 def _grant_organisation(grant: Grant) -> int:
