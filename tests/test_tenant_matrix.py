@@ -68,6 +68,11 @@ ROUTES = {
     "export.download": URL,
     "export.raw_csv": URL,
     "export.raw_legend": URL,
+    "sso.admin": URL,
+    "sso.admin_oidc": URL,
+    "sso.admin_saml": URL,
+    "sso.admin_passwords": URL,
+    "sso.admin_rotate": URL,
 }
 PLATFORM = "platform"  # the platform administrator, also B's admin
 PLATFORM_ONLY = "platform-only"  # the platform administrator with no grant at all
