@@ -1,0 +1,93 @@
+"""What a tablet needs to run its round's questionnaire without the server: the screens,
+rendered here from the same templates as online (per language, with placeholders for the
+position), the questions' follow-up rules, and the public key its outbox encrypts to."""
+
+from types import SimpleNamespace
+
+from flask import current_app, g, render_template, session
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ..answering.channels import channel_for
+from ..kiosk import pin
+from .keys import public_key_b64
+
+# Rendered in place of the position and the number of questions; the tablet puts the numbers in.
+POSITION, TOTAL = 9991, 9992
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+
+
+def bundle(device, tilbud, round_, questionnaire) -> dict:
+    config = current_app.config
+    return {
+        "key": public_key_b64(current_app.instance_path),
+        "round": round_.id,
+        "questionnaire": questionnaire.key,
+        "version": questionnaire.version,
+        "languages": list(questionnaire.languages),
+        "questions": [
+            {
+                "key": q.key,
+                "text": q.is_text,
+                "show_if": [q.show_if.question, list(q.show_if.any_of)] if q.show_if else None,
+            }
+            for q in questionnaire.questions
+        ],
+        "min_gap": int(config["KIOSK_MIN_SECONDS_BETWEEN_RESPONSES"]),
+        "thanks_seconds": int(config["KIOSK_THANKS_SECONDS"]),
+        "screens": _screens(device, tilbud, round_, questionnaire),
+    }
+
+
+def _screens(device, tilbud, round_, questionnaire) -> dict:
+    previous = session.get("lang")
+    g.channel = channel_for("kiosk")
+    g.questionnaire = questionnaire
+    g.draft = SimpleNamespace(organisation_id=round_.organisation_id)  # whose recordings
+    screens = {"": {"start": render_template("kiosk/start.html", tilbud=tilbud, round=round_)}}
+    screens[""]["language"] = _language(device, questionnaire)
+    try:
+        for language in questionnaire.languages:
+            session["lang"] = language
+            with force_locale(language):
+                screens[language] = _in_language(questionnaire)
+    finally:
+        if previous is None:
+            session.pop("lang", None)
+        else:
+            session["lang"] = previous
+    return screens
+
+
+def _language(device, questionnaire) -> str:
+    default = pin.default_language(device.id)
+    languages = list(questionnaire.languages)
+    if default in languages:
+        languages.remove(default)
+        languages.insert(0, default)
+    else:
+        default = None
+    return render_template("kiosk/language.html", languages=languages, default=default, error=None)
+
+
+def _in_language(questionnaire) -> dict:
+    found = {
+        "intro": render_template("answering/intro.html", questionnaire=questionnaire),
+        "thanks": render_template(
+            "kiosk/thanks.html", seconds=current_app.config["KIOSK_THANKS_SECONDS"]
+        ),
+        "wait": render_template("answering/wait.html", posted={"action": "next"}),
+        "no_choice": _("Det svar findes ikke. Vælg et af svarene."),
+    }
+    for question in questionnaire.questions:
+        for name, position in (("", POSITION), ("last:", TOTAL)):
+            found[name + question.key] = render_template(
+                "answering/question.html",
+                questionnaire=questionnaire,
+                question=question,
+                position=position,
+                total=TOTAL,
+                value=None,
+                error=None,
+            )
+    return found

@@ -1,0 +1,104 @@
+"""The tablet's offline routes: its bundle, its outbox's intake, and its service worker."""
+
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+from flask import Blueprint, current_app, jsonify, request, send_file
+from sqlalchemy import update
+
+from ..answering import session as respondent_session
+from ..extensions import csrf, db
+from ..kiosk.channel import current_device
+from ..kiosk.models import Device
+from ..kiosk.views import _round_and_questionnaire
+from ..weeks import week_of
+from . import intake
+from .bundle import bundle
+from .keys import Unreadable, open_envelope
+
+bp = Blueprint("offline", __name__, url_prefix="/kiosk/offline")
+
+STATIC = Path(__file__).resolve().parent.parent / "static" / "offline"
+ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+B64 = re.compile(r"^[A-Za-z0-9+/=]{1,200000}$")
+STATUS = {intake.STORED: 201, intake.DUPLICATE: 200, intake.KEPT: 202, "conflict": 409}
+
+
+def _tablet():
+    found = current_device()
+    return None if found.problem else found.device
+
+
+def _refused():
+    return jsonify(error="Denne tablet er ikke tilmeldt."), 403
+
+
+@bp.get("/pakke")
+def package():
+    tablet = _tablet()
+    if tablet is None:
+        return _refused()
+    tilbud, round_, questionnaire = _round_and_questionnaire()
+    _note_contact(tablet.id, None)
+    db.session.commit()
+    if round_ is None:
+        return jsonify(round=None)
+    return jsonify(bundle(tablet, tilbud, round_, questionnaire))
+
+
+@bp.post("/svar")
+@csrf.exempt  # JSON only (a cross-site form cannot send it) and the device cookie is SameSite
+def receive():
+    tablet = _tablet()
+    if tablet is None:
+        return _refused()
+    sent = request.get_json(silent=True) if request.is_json else None
+    fields = ("id", "key", "iv", "data")
+    if not isinstance(sent, dict) or not all(isinstance(sent.get(f), str) for f in fields):
+        return jsonify(error="Forkert format."), 400
+    if not ID.match(sent["id"]) or not all(B64.match(sent[f]) for f in fields[1:]):
+        return jsonify(error="Forkert format."), 400
+    try:
+        payload = json.loads(open_envelope(current_app.instance_path, *map(sent.get, fields[1:])))
+    except (Unreadable, ValueError):
+        return jsonify(error="Kan ikke læses."), 400
+    if not isinstance(payload, dict) or payload.get("id") != sent["id"]:
+        return jsonify(error="Kan ikke læses."), 400
+    envelope = json.dumps({f: sent[f] for f in fields})
+    outcome = intake.receive(tablet, payload, envelope, date.today())
+    respondent = respondent_session.current()
+    if respondent is not None and respondent.draft_key == payload.get("draft"):
+        respondent_session.clear()  # the draft it continued is closed: Start starts anew
+    return jsonify(status=outcome.status, reason=outcome.reason), STATUS[outcome.status]
+
+
+@bp.post("/status")
+@csrf.exempt  # as above
+def status():
+    tablet = _tablet()
+    if tablet is None:
+        return _refused()
+    sent = request.get_json(silent=True) if request.is_json else None
+    waiting = sent.get("waiting") if isinstance(sent, dict) else None
+    if not isinstance(waiting, int) or not 0 <= waiting <= 100_000:
+        return jsonify(error="Forkert format."), 400
+    _note_contact(tablet.id, waiting)
+    db.session.commit()
+    return jsonify(waiting=waiting)
+
+
+def _note_contact(device_id: int, waiting: int | None) -> None:
+    values = {"last_contact_week": week_of(date.today())}
+    if waiting is not None:
+        values["offline_waiting"] = waiting
+    db.session.execute(update(Device).where(Device.id == device_id).values(**values))
+
+
+@bp.get("/sw.js")
+def service_worker():
+    response = send_file(STATIC / "sw.js", mimetype="text/javascript", max_age=0)
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
