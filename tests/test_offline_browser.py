@@ -1,0 +1,194 @@
+"""The kiosk without a network, in a real Chromium: nothing lost, nothing twice, nothing readable.
+
+A persistent context keeps the service worker, its cache and IndexedDB across a browser
+restart, as a tablet does.
+"""
+
+import time
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import func, select
+
+from ordet.answering.models import COMPLETE, DRAFT, Response
+from ordet.extensions import db
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, TABLET
+
+pytestmark = pytest.mark.browser
+
+OUTBOX = """() => new Promise((resolve) => {
+  const open = indexedDB.open("ordet-offline", 1);
+  open.onupgradeneeded = () => open.result.createObjectStore("outbox", { keyPath: "id" });
+  open.onsuccess = () => {
+    const get = open.result.transaction("outbox").objectStore("outbox").getAll();
+    get.onsuccess = () => { open.result.close(); resolve(get.result); };
+  };
+})"""
+WAITING = f"async () => (await ({OUTBOX})()).filter(i => !i.open).length"
+MOVED_ON = """key => {
+  const shown = document.querySelector("input[name=question]");
+  return !shown || shown.value !== key;
+}"""
+FREE_TEXT = "Haven er det bedste ved stedet"
+
+
+@contextmanager
+def settings(live_server, **values):
+    old = {key: live_server.app.config[key] for key in values}
+    live_server.app.config.update(values)
+    try:
+        yield
+    finally:
+        live_server.app.config.update(old)
+
+
+def count(live_server, status=COMPLETE) -> int:
+    tilbud_id = live_server.app.config["BROWSER_TILBUD"]["borger"]
+    with live_server.app.app_context():
+        return db.session.scalar(
+            select(func.count()).where(Response.tilbud_id == tilbud_id, Response.status == status)
+        )
+
+
+def tablet(browser, live_server, folder, cookie=None):
+    context = browser.browser_type.launch_persistent_context(
+        str(folder),
+        executable_path=CHROMIUM,
+        headless=True,
+        args=CHROMIUM_ARGS,
+        viewport=TABLET,
+        has_touch=True,
+        locale="da-DK",
+        base_url=live_server.url,
+    )
+    context.set_default_timeout(20_000)
+    if cookie:  # lasting, as the enrolment sets it: it survives the restart
+        context.add_cookies([{**cookie, "expires": time.time() + 86400}])
+    return context
+
+
+def outbox_empties(page) -> None:
+    """Wait until the tablet has had every response acknowledged (IndexedDB is asynchronous:
+    ``wait_for_function`` would take its promise for a truthy value)."""
+    for _ in range(200):
+        if not page.evaluate(OUTBOX):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"still waiting: {len(page.evaluate(OUTBOX))}")
+
+
+def ready(page) -> None:
+    page.goto("/kiosk/")
+    page.wait_for_selector("html[data-offline=ready]")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+
+
+def answer_to_the_end(page) -> None:
+    """Answer each screen (the follow-up opener where there is one) until "Tak"."""
+    while not page.locator("body[data-return-after]").count():
+        if page.locator("textarea").count():
+            page.fill("textarea", FREE_TEXT)
+        else:
+            values = page.eval_on_selector_all("input[name=value]", "e => e.map(x => x.value)")
+            pick = "medarbejder" if "medarbejder" in values else values[0]
+            page.locator(f"label[for=opt-{pick}]").click()
+        key = page.input_value("input[name=question]")
+        page.locator("button[name=action][value=next]").click()
+        page.wait_for_function(MOVED_ON, arg=key)
+
+
+def one_response(page) -> None:
+    page.locator("a.button.primary").first.click()  # Start
+    page.locator("button[name=lang][value=da]").click()
+    page.locator(".intro a.button.primary").click()
+    answer_to_the_end(page)
+    page.locator("a.button.primary[href='/kiosk/']").click()
+
+
+def test_offline_mid_questionnaire_then_twenty_survive_reload_and_restart(
+    browser, live_server, tmp_path
+):
+    cookie = live_server.tablet_cookie(live_server.app.config["BROWSER_TILBUD"]["borger"])
+    before = count(live_server)
+    with settings(live_server, KIOSK_MIN_SECONDS_BETWEEN_RESPONSES=0):
+        context = tablet(browser, live_server, tmp_path / "profile", cookie)
+        page = context.pages[0] if context.pages else context.new_page()
+        ready(page)
+        # Online: the first question goes to the server as a draft.
+        page.locator("a.button.primary").first.click()
+        page.wait_for_url("**/kiosk/sprog")
+        page.locator("button[name=lang][value=da]").click()
+        page.wait_for_url("**/svar/intro")
+        page.locator(".intro a.button.primary").click()
+        page.wait_for_url("**/svar/1")
+        page.locator("label[for=opt-ja]").click()
+        page.locator("button[name=action][value=next]").click()
+        page.wait_for_url("**/svar/2")
+        assert count(live_server, DRAFT) >= 1
+        context.set_offline(True)
+        answer_to_the_end(page)  # the network went: the borger goes on and sees "Tak"
+        assert "Tak" in page.locator("h1").inner_text()
+        page.locator("a.button.primary[href='/kiosk/']").click()
+        for _ in range(20):
+            one_response(page)
+        items = page.evaluate(OUTBOX)
+        assert len(items) == 21
+        text = str(items)
+        for readable in (FREE_TEXT, "medarbejder", "answers", '"ja"', "borger"):
+            assert readable not in text
+        page.reload()  # offline: the cached Start
+        page.wait_for_selector("html[data-offline=ready]")
+        assert page.evaluate(WAITING) == 21
+        context.close()
+        # The browser restarts, still without a network.
+        context = tablet(browser, live_server, tmp_path / "profile")
+        context.set_offline(True)
+        page = context.pages[0] if context.pages else context.new_page()
+        page.goto("/kiosk/")
+        page.wait_for_selector("html[data-offline=ready]")
+        assert page.locator("[data-offline-waiting]").inner_text() == "21 svar venter"
+        assert count(live_server) == before
+        context.set_offline(False)  # the network returns: the outbox is sent
+        outbox_empties(page)
+        context.close()
+    with live_server.app.app_context():
+        from ordet.offline.models import OfflineKept
+
+        kept = db.session.scalars(select(OfflineKept.reason)).all()
+    assert kept == []
+    assert count(live_server) == before + 21
+    assert count(live_server, DRAFT) == 0  # the draft begun online was completed, not doubled
+
+
+def test_offline_outbox_sent_from_two_tabs_at_once_and_a_lost_acknowledgement(
+    browser, live_server, tmp_path
+):
+    cookie = live_server.tablet_cookie(live_server.app.config["BROWSER_TILBUD"]["borger"])
+    before = count(live_server)
+    with settings(live_server, KIOSK_MIN_SECONDS_BETWEEN_RESPONSES=0):
+        context = tablet(browser, live_server, tmp_path / "profile", cookie)
+        first = context.pages[0] if context.pages else context.new_page()
+        ready(first)
+        second = context.new_page()
+        ready(second)
+        context.set_offline(True)
+        for _ in range(3):
+            one_response(first)
+        lost = []
+
+        def lose_acknowledgement(route):
+            response = route.fetch()  # the server stores it ...
+            lost.append(response.status)
+            route.abort()  # ... and the tablet never hears back
+
+        first.route("**/kiosk/offline/svar", lose_acknowledgement)
+        context.set_offline(False)  # both tabs send the same outbox at once
+        outbox_empties(second)
+        first.unroute("**/kiosk/offline/svar")
+        first.reload()  # at Start the outbox is sent again: nothing is left, nothing doubles
+        first.wait_for_selector("html[data-offline=ready]")
+        outbox_empties(first)
+        context.close()
+    assert lost  # the server answered at least once where the tablet never heard it
+    assert count(live_server) == before + 3
