@@ -192,3 +192,91 @@ def test_offline_outbox_sent_from_two_tabs_at_once_and_a_lost_acknowledgement(
         context.close()
     assert lost  # the server answered at least once where the tablet never heard it
     assert count(live_server) == before + 3
+
+
+# What a tablet with a bug (or a forger) would send: its id again, sealed with other answers.
+RESEAL = """async (id) => {
+  const cache = await caches.open("ordet-offline-1");
+  const bundle = await (await cache.match("/kiosk/offline/pakke")).json();
+  const d = new Date(); d.setDate(d.getDate() - (d.getDay() + 6) % 7);
+  const pad = (n) => String(n).padStart(2, "0");
+  const week = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  const content = { id, round: bundle.round, questionnaire: bundle.questionnaire,
+    version: bundle.version, language: "da", answers: {}, complete: true, week, gap: null,
+    draft: null };
+  const b64 = (b) => btoa(String.fromCharCode(...new Uint8Array(b)));
+  const spki = Uint8Array.from(atob(bundle.key), (c) => c.charCodeAt(0));
+  const pub = await crypto.subtle.importKey("spki", spki, { name: "RSA-OAEP", hash: "SHA-256" },
+    false, ["encrypt"]);
+  const aes = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, true, ["encrypt"]);
+  const iv = crypto.getRandomValues(new Uint8Array(12));
+  const data = await crypto.subtle.encrypt({ name: "AES-GCM", iv }, aes,
+    new TextEncoder().encode(JSON.stringify(content)));
+  const key = await crypto.subtle.encrypt({ name: "RSA-OAEP" }, pub,
+    await crypto.subtle.exportKey("raw", aes));
+  const item = { id, open: false, key: b64(key), iv: b64(iv), data: b64(data) };
+  await new Promise((resolve) => {
+    const open = indexedDB.open("ordet-offline", 1);
+    open.onsuccess = () => {
+      const tx = open.result.transaction("outbox", "readwrite");
+      tx.objectStore("outbox").put(item);
+      tx.oncomplete = () => { open.result.close(); resolve(); };
+    };
+  });
+}"""
+
+
+def kept_reasons(live_server) -> list[str]:
+    from ordet.offline.models import OfflineKept
+
+    with live_server.app.app_context():
+        return sorted(db.session.scalars(select(OfflineKept.reason)))
+
+
+def test_offline_conflicting_resend_and_round_closed_while_waiting_are_kept_for_staff(
+    browser, live_server, tmp_path
+):
+    from ordet.rounds.models import Round, RoundTilbud
+
+    tilbud_id = live_server.app.config["BROWSER_TILBUD"]["borger"]
+    cookie = live_server.tablet_cookie(tilbud_id)
+    before, reasons = count(live_server), kept_reasons(live_server)
+    with settings(live_server, KIOSK_MIN_SECONDS_BETWEEN_RESPONSES=0):
+        context = tablet(browser, live_server, tmp_path / "profile", cookie)
+        page = context.pages[0] if context.pages else context.new_page()
+        ready(page)
+        context.set_offline(True)
+        one_response(page)
+        sent = page.evaluate(OUTBOX)[0]["id"]
+        context.set_offline(False)
+        outbox_empties(page)
+        assert count(live_server) == before + 1
+        # The same id comes again with other content: refused (409), kept, gone from the tablet.
+        context.set_offline(True)
+        page.evaluate(RESEAL, sent)
+        context.set_offline(False)
+        outbox_empties(page)
+        assert count(live_server) == before + 1
+        assert kept_reasons(live_server) == sorted([*reasons, "conflict"])
+        # A response waits while staff close the round early: kept and reported, not stored.
+        context.set_offline(True)
+        one_response(page)
+        with live_server.app.app_context():
+            round_ = db.session.scalar(
+                select(Round).join(RoundTilbud).where(RoundTilbud.tilbud_id == tilbud_id)
+            )
+            round_.closed_early = True
+            round_id = round_.id
+            db.session.commit()
+        try:
+            context.set_offline(False)
+            page.goto("/kiosk/")  # Start: no questionnaire now, but the outbox is still sent
+            page.wait_for_selector("html[data-offline=ready]")
+            outbox_empties(page)
+        finally:
+            with live_server.app.app_context():
+                db.session.get(Round, round_id).closed_early = False
+                db.session.commit()
+        context.close()
+    assert count(live_server) == before + 1
+    assert kept_reasons(live_server) == sorted([*reasons, "conflict", "late"])

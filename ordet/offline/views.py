@@ -23,6 +23,7 @@ bp = Blueprint("offline", __name__, url_prefix="/kiosk/offline")
 STATIC = Path(__file__).resolve().parent.parent / "static" / "offline"
 ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 B64 = re.compile(r"^[A-Za-z0-9+/=]{1,200000}$")
+# Errors are codes for the tablet's script, never shown: the borger never waits on this.
 STATUS = {intake.STORED: 201, intake.DUPLICATE: 200, intake.KEPT: 202, "conflict": 409}
 
 
@@ -32,7 +33,7 @@ def _tablet():
 
 
 def _refused():
-    return jsonify(error="Denne tablet er ikke tilmeldt."), 403
+    return jsonify(error="not-enrolled"), 403
 
 
 @bp.get("/pakke")
@@ -57,15 +58,15 @@ def receive():
     sent = request.get_json(silent=True) if request.is_json else None
     fields = ("id", "key", "iv", "data")
     if not isinstance(sent, dict) or not all(isinstance(sent.get(f), str) for f in fields):
-        return jsonify(error="Forkert format."), 400
+        return jsonify(error="format"), 400
     if not ID.match(sent["id"]) or not all(B64.match(sent[f]) for f in fields[1:]):
-        return jsonify(error="Forkert format."), 400
+        return jsonify(error="format"), 400
     try:
         payload = json.loads(open_envelope(current_app.instance_path, *map(sent.get, fields[1:])))
     except (Unreadable, ValueError):
-        return jsonify(error="Kan ikke læses."), 400
+        return jsonify(error="unreadable"), 400
     if not isinstance(payload, dict) or payload.get("id") != sent["id"]:
-        return jsonify(error="Kan ikke læses."), 400
+        return jsonify(error="unreadable"), 400
     envelope = json.dumps({f: sent[f] for f in fields})
     outcome = intake.receive(tablet, payload, envelope, date.today())
     respondent = respondent_session.current()
@@ -83,7 +84,7 @@ def status():
     sent = request.get_json(silent=True) if request.is_json else None
     waiting = sent.get("waiting") if isinstance(sent, dict) else None
     if not isinstance(waiting, int) or not 0 <= waiting <= 100_000:
-        return jsonify(error="Forkert format."), 400
+        return jsonify(error="format"), 400
     _note_contact(tablet.id, waiting)
     db.session.commit()
     return jsonify(waiting=waiting)

@@ -239,7 +239,7 @@
       return fetch(BUNDLE, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
         if (!r.ok) return null;
         return r.clone().json().then(function (found) {
-          if (!found.round) return null;
+          if (!found.round) return cache.delete(BUNDLE).then(function () { return null; });
           var urls = [];
           document.querySelectorAll("link[rel=stylesheet], script[src]").forEach(function (el) { urls.push(el.href || el.src); });
           JSON.stringify(found.screens).replace(/data-audio=\\"([^"\\]+)\\"/g, function (_, u) { urls.push(u); });
@@ -251,10 +251,9 @@
         });
       }).catch(function () { return cache.match(BUNDLE).then(function (r) { return r && r.json(); }); });
   }
-  if (navigator.serviceWorker) navigator.serviceWorker.register("/kiosk/offline/sw.js", { scope: "/" }).catch(function () {});
-  load().then(function (found) {
-    B = found || null;
-    if (!B) return;
+  load().catch(function () {}).then(function (found) {
+    B = found || null;  // none: no round now, but what waits is still sent
+    if (B && navigator.serviceWorker) navigator.serviceWorker.register("/kiosk/offline/sw.js", { scope: "/" }).catch(function () {});
     return all().then(function (items) {  // a respondent cut off by a reload or restart: partial
       return Promise.all(items.filter(function (i) { return i.open; }).map(function (i) {
         i.open = false;
