@@ -10,7 +10,7 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import func, select
 
-from ordet.answering.models import COMPLETE, DRAFT, Response
+from ordet.answering.models import COMPLETE, DRAFT, PARTIAL, Response
 from ordet.extensions import db
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, TABLET
@@ -280,3 +280,105 @@ def test_offline_conflicting_resend_and_round_closed_while_waiting_are_kept_for_
         context.close()
     assert count(live_server) == before + 1
     assert kept_reasons(live_server) == sorted([*reasons, "conflict", "late"])
+
+
+# Each step: (action, answer). Back, skip, a follow-up opened and closed again, a text.
+STEPS = [
+    ("next", "ja"),
+    ("skip", None),
+    ("back", None),
+    ("next", "nej"),
+    *[("skip", None)] * 9,
+    ("next", FREE_TEXT),
+    ("next", "medarbejder"),  # opens the follow-up
+    ("back", None),
+    ("back", None),
+    ("next", None),  # keeps the text
+    ("next", "nej"),  # closes the follow-up: this is the last screen now
+]
+
+
+def screens_walked(page) -> list[str]:
+    """Walk ``STEPS`` from the first question; what each screen showed: progress and question."""
+    seen = []
+    for action, value in STEPS:
+        key = page.input_value("input[name=question]")
+        seen.append(f"{page.locator('.progress span').inner_text()} {key}")
+        if value and page.locator("textarea").count():
+            page.fill("textarea", value)
+        elif value:
+            page.locator(f"label[for=opt-{value}]").click()
+        page.locator(f"button[name=action][value={action}]").click()
+        page.wait_for_function(
+            "([key, url]) => { const q = document.querySelector('input[name=question]');"
+            " return !q || q.value !== key || location.href !== url }",
+            arg=[key, page.url],
+        )
+        page.wait_for_load_state()
+    seen.append(page.locator("h1").inner_text())
+    return seen
+
+
+def newest_answers(live_server) -> tuple[str, dict]:
+    from ordet.answering.models import Answer
+
+    tilbud_id = live_server.app.config["BROWSER_TILBUD"]["borger"]
+    with live_server.app.app_context():
+        newest = db.session.scalar(
+            select(Response).where(Response.tilbud_id == tilbud_id).order_by(Response.id.desc())
+        )
+        answers = db.session.execute(
+            select(Answer.question_key, Answer.value).where(Answer.response_id == newest.id)
+        )
+        return newest.status, dict(answers.all())
+
+
+def test_offline_flow_is_the_online_flow_back_skip_and_follow_up(browser, live_server, tmp_path):
+    cookie = live_server.tablet_cookie(live_server.app.config["BROWSER_TILBUD"]["borger"])
+    walked, before = {}, 0
+    with settings(live_server, KIOSK_MIN_SECONDS_BETWEEN_RESPONSES=0):
+        for mode in ("online", "offline"):
+            context = tablet(browser, live_server, tmp_path / mode, cookie)
+            page = context.pages[0] if context.pages else context.new_page()
+            ready(page)
+            if mode == "offline":
+                context.set_offline(True)
+            page.locator("a.button.primary").first.click()
+            page.locator("button[name=lang][value=da]").click()
+            page.locator(".intro a.button.primary").click()
+            page.wait_for_selector("input[name=question]", state="attached")
+            walked[mode] = screens_walked(page)
+            if mode == "offline":
+                assert count(live_server) == before
+                context.set_offline(False)
+                page.locator("a.button.primary[href='/kiosk/']").click()
+                outbox_empties(page)
+            walked[mode + " stored"] = newest_answers(live_server)
+            before = count(live_server)
+            context.close()
+    assert walked["offline"] == walked["online"]
+    assert walked["offline stored"] == walked["online stored"]
+    status, answers = walked["online stored"]
+    assert status == COMPLETE and answers["andet"] == FREE_TEXT and "hjaelp_hvordan" not in answers
+
+
+def test_offline_inactivity_goes_back_to_start_and_keeps_a_partial(browser, live_server, tmp_path):
+    cookie = live_server.tablet_cookie(live_server.app.config["BROWSER_TILBUD"]["borger"])
+    before = count(live_server, PARTIAL)
+    with settings(live_server, KIOSK_IDLE_SECONDS=1, KIOSK_WARNING_SECONDS=2):
+        context = tablet(browser, live_server, tmp_path / "profile", cookie)
+        page = context.pages[0] if context.pages else context.new_page()
+        ready(page)
+        context.set_offline(True)
+        page.locator("a.button.primary").first.click()
+        page.locator("button[name=lang][value=da]").click()
+        page.locator(".intro a.button.primary").click()
+        page.locator("label[for=opt-ja]").click()
+        page.locator("button[name=action][value=next]").click()
+        page.wait_for_selector("#idle-dialog[open]")  # the warning, as online
+        page.wait_for_selector(".start a.button.primary[href='/kiosk/sprog']")  # then Start
+        assert page.evaluate(WAITING) == 1
+        context.set_offline(False)
+        outbox_empties(page)
+        context.close()
+    assert count(live_server, PARTIAL) == before + 1
