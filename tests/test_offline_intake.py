@@ -226,11 +226,11 @@ def test_offline_bundle_has_every_screen_in_every_language(app, tablet):
         screens = bundle["screens"][language]
         for question in bundle["questions"]:
             assert f'value="{question["key"]}"' in screens[question["key"]]
-            assert f'value="{question["key"]}"' in screens["last:" + question["key"]]
+    # "Send mine svar" where a question can be the last one shown, and only there.
+    last = {key for key in bundle["screens"]["da"] if key.startswith("last:")}
+    assert last == {"last:hjaelp", "last:hjaelp_hvordan"}
     assert "Send mine svar" in bundle["screens"]["da"]["last:hjaelp"]
-    assert "Send my answers" in bundle["screens"]["en"]["last:hjaelp"] or (
-        "Send" in bundle["screens"]["en"]["last:hjaelp"]
-    )
+    assert "Send my answers" in bundle["screens"]["en"]["last:hjaelp"]
 
 
 def _tablets_page(app, unit) -> str:

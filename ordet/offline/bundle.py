@@ -79,8 +79,12 @@ def _in_language(questionnaire) -> dict:
         "wait": render_template("answering/wait.html", posted={"action": "next"}),
         "no_choice": _("Det svar findes ikke. Vælg et af svarene."),
     }
-    for question in questionnaire.questions:
-        for name, position in (("", POSITION), ("last:", TOTAL)):
+    questions = questionnaire.questions
+    # "Send mine svar" only where a question can be the last one shown: after it, follow-ups only.
+    can_be_last = max(i for i, q in enumerate(questions) if q.show_if is None)
+    for index, question in enumerate(questions):
+        variants = (("", POSITION), ("last:", TOTAL)) if index >= can_be_last else (("", POSITION),)
+        for name, position in variants:
             found[name + question.key] = render_template(
                 "answering/question.html",
                 questionnaire=questionnaire,

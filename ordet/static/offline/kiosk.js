@@ -130,7 +130,7 @@
   function question(position) {
     var shown = visible(S.answers), q = shown[position - 1], total = shown.length;
     S.pos = position;
-    swap(screen((position === total ? "last:" : "") + q.key)
+    swap(screen((position === total && screen("last:" + q.key) ? "last:" : "") + q.key)
       .replace(/9991/g, position).replace(/9992/g, total));
     var value = S.answers[q.key], box = document.querySelector("textarea");
     if (box) box.value = value || "";
@@ -230,13 +230,13 @@
   function load() {
     return caches.open(CACHE).then(function (cache) {
       var cached = cache.match(BUNDLE).then(function (r) { return r && r.json(); });
-      return cached.then(function (found) {  // fetched anew at Start, else when missing
-        return found && (location.pathname !== "/kiosk/" || !navigator.onLine) ? found : fresh(cache);
+      return cached.then(function (found) {  // fetched at Start only: never on a question
+        return location.pathname !== "/kiosk/" || !navigator.onLine ? found : fresh(cache);
       });
     });
   }
   function fresh(cache) {
-      return fetch(BUNDLE, { credentials: "same-origin", cache: "no-store" }).then(function (r) {
+      return fetch(BUNDLE, { credentials: "same-origin", cache: "no-cache" }).then(function (r) {
         if (!r.ok) return null;
         return r.clone().json().then(function (found) {
           if (!found.round) return cache.delete(BUNDLE).then(function () { return null; });
