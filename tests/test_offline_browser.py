@@ -382,3 +382,21 @@ def test_offline_inactivity_goes_back_to_start_and_keeps_a_partial(browser, live
         outbox_empties(page)
         context.close()
     assert count(live_server, PARTIAL) == before + 1
+
+
+def test_offline_script_absent_the_server_rendered_flow_works_as_today(browser, live_server):
+    from .kiosk_browser import Walker, walk
+
+    tilbud_id = live_server.app.config["BROWSER_TILBUD"]["borger"]
+    before = count(live_server)
+    with settings(live_server, KIOSK_MIN_SECONDS_BETWEEN_RESPONSES=0):
+        context = browser.new_context(
+            viewport=TABLET, java_script_enabled=False, base_url=live_server.url
+        )
+        context.add_cookies([live_server.tablet_cookie(tilbud_id)])
+        page = context.new_page()
+        names = walk(Walker(page, "click"), lambda name: None)
+        assert "Tak" in page.locator("h1").inner_text()
+        context.close()
+    assert names[-1] == "thanks"
+    assert count(live_server) == before + 1

@@ -27,7 +27,7 @@ NEXT_SCREEN = """async () => {
 def test_offline_script_and_worker_stay_under_15_kb():
     sizes = {path.name: len(path.read_bytes()) for path in STATIC.glob("*.js")}
     assert set(sizes) == {"kiosk.js", "sw.js"}
-    assert sum(sizes.values()) < 15 * 1024
+    assert sum(sizes.values()) < 15_000
 
 
 def test_offline_first_question_page_load_under_60_kb_and_next_screen_time(

@@ -1,7 +1,6 @@
-// Ordet er dit: the kiosk without a network. When the tablet is offline, the questions run
-// here from the bundle the server rendered (same templates, every language); each response
-// waits in IndexedDB, sealed to the server's public key (AES-GCM, key wrapped RSA-OAEP), and
-// is deleted only after the server acknowledged it. Online, every page works as before.
+// Ordet er dit: the kiosk offline. The questions run here from the server-rendered bundle;
+// each response waits in IndexedDB sealed to the server's key (AES-GCM, key wrapped RSA-OAEP)
+// until the server acknowledges it. Online, every page works as before.
 (function () {
   "use strict";
   if (!window.indexedDB || !window.crypto || !crypto.subtle || !window.caches) return;
@@ -75,14 +74,14 @@
       }, Promise.resolve());
     }).catch(function () {}).then(function () {
       flushing = false;
-      return report();
+      return report(true);
     });
   }
   function post(url, body) {
     return fetch(url, { method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body) });
   }
-  function report() {
+  function report(send) {
     return all().then(function (items) {
       var waiting = items.filter(function (i) { return !i.open; }).length;
       var mark = document.querySelector("[data-offline-waiting]");
@@ -90,7 +89,7 @@
         mark.hidden = !waiting;
         mark.textContent = (mark.getAttribute("data-offline-waiting") || "%n").replace("%n", waiting);
       }
-      if (navigator.onLine) return post("/kiosk/offline/status", { waiting: waiting }).catch(function () {});
+      if (send && navigator.onLine) return post("/kiosk/offline/status", { waiting: waiting }).catch(function () {});
     });
   }
 
@@ -112,8 +111,8 @@
     document.title = doc.title;
     document.documentElement.lang = doc.documentElement.lang;
     if (large !== null) document.documentElement.classList.toggle("large-text", large);
-    Array.prototype.slice.call(body.attributes).forEach(function (a) { body.removeAttribute(a.name); });
-    Array.prototype.slice.call(doc.body.attributes).forEach(function (a) { body.setAttribute(a.name, a.value); });
+    [].slice.call(body.attributes).forEach(function (a) { body.removeAttribute(a.name); });
+    [].slice.call(doc.body.attributes).forEach(function (a) { body.setAttribute(a.name, a.value); });
     body.innerHTML = doc.body.innerHTML;
     var focus = body.querySelector("[data-autofocus]");
     if (focus) focus.focus();
@@ -126,7 +125,11 @@
     report();
   }
   function screen(name) { return B.screens[S ? S.lang : ""][name]; }
-  function start() { S = null; swap(B.screens[""].start); }
+  function start() {  // back online: Start is the server's again, once the outbox is sent
+    S = null;
+    if (!navigator.onLine) return swap(B.screens[""].start);
+    flush().then(function () { location.replace("/kiosk/"); });
+  }
   function question(position) {
     var shown = visible(S.answers), q = shown[position - 1], total = shown.length;
     S.pos = position;

@@ -6,8 +6,8 @@ self.addEventListener("install", function () { self.skipWaiting(); });
 self.addEventListener("activate", function (e) { e.waitUntil(self.clients.claim()); });
 self.addEventListener("fetch", function (e) {
   var request = e.request, url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (request.mode === "navigate") {
+  if (url.origin !== self.location.origin || (request.method !== "GET" && request.mode !== "navigate")) return;
+  if (request.mode === "navigate") {  // a page, or a screen's answer (POST), the server can't take
     if (!/^\/(kiosk|svar)(\/|$)/.test(url.pathname) || /^\/kiosk\/(tilmeld|indstillinger)/.test(url.pathname)) return;
     e.respondWith(fetch(request).catch(function () {
       return caches.open(CACHE).then(function (c) { return c.match("/kiosk/"); })
