@@ -16,7 +16,7 @@ from ordet.auth.models import ADMIN
 from ordet.config import DefaultConfig
 from ordet.extensions import db
 from ordet.kiosk.models import Device
-from ordet.offline.keys import KEY_FILE
+from ordet.offline.keys import KEY_FILE, private_key, public_key_b64
 from ordet.offline.models import CONFLICT, LATE, OfflineKept, OfflineReceipt
 
 from . import kiosk_helpers as kiosk
@@ -211,12 +211,17 @@ def test_offline_tablets_page_shows_waiting_and_last_contact_week(app, tablet, u
     assert db.session.scalar(select(Device.last_contact_week)) == date.fromisoformat(monday())
 
 
-def test_offline_key_is_made_once_and_readable_only_by_its_owner(app, tablet):
+def test_offline_key_is_made_once_and_readable_only_by_its_owner(app, tablet, tmp_path):
     bundle = tablet.get("/kiosk/offline/pakke")
     assert bundle.status_code == 200 and bundle.json["key"]
-    mode = stat.S_IMODE(os.stat(os.path.join(app.instance_path, KEY_FILE)).st_mode)
-    assert mode == 0o600
     assert tablet.get("/kiosk/offline/pakke").json["key"] == bundle.json["key"]
+    # A new deployment: the key is made in its instance folder, readable by its owner only.
+    fresh = str(tmp_path / "instance")
+    made = public_key_b64(fresh)
+    mode = stat.S_IMODE(os.stat(os.path.join(fresh, KEY_FILE)).st_mode)
+    assert mode == 0o600 and os.listdir(fresh) == [KEY_FILE]
+    private_key.cache_clear()
+    assert public_key_b64(fresh) == made  # read back, not made again
 
 
 def test_offline_bundle_has_every_screen_in_every_language(app, tablet):

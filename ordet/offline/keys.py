@@ -9,6 +9,7 @@ decrypts is the same for all of them, so more keys would protect nothing more.
 
 import base64
 import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,13 +39,18 @@ def private_key(instance_path: str) -> rsa.RSAPrivateKey:
             serialization.PrivateFormat.PKCS8,
             serialization.NoEncryption(),
         )
-        try:  # created with its restrictive mode; a concurrent worker's file wins
-            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
+        # Written whole under a temporary name (mkstemp's mode is 0600), then linked into
+        # place, which fails if a concurrent worker got there first: its key wins, and no
+        # worker ever reads a half-written file.
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".offline_key.")
+        try:
             with os.fdopen(handle, "wb") as out:
                 out.write(pem)
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
     loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     if not isinstance(loaded, rsa.RSAPrivateKey):
         raise ValueError(f"{path} is not an RSA private key")
