@@ -3,6 +3,7 @@
 Envelopes are sealed here exactly as the tablet's WebCrypto seals them (tests/offline_helpers).
 """
 
+import json
 import os
 import stat
 import threading
@@ -246,3 +247,40 @@ def _tablets_page(app, unit) -> str:
     page = staff.get(f"/staff/tablets/{unit.id}")
     assert page.status_code == 200
     return page.text
+
+
+def test_offline_resend_racing_a_first_send_waits_and_adds_nothing(app, tablet, unit):
+    """The second of two sends of one id arrives while the first is still being stored: it
+    waits for the first to commit, then finds the id taken (PostgreSQL: real row locks)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes one writer at a time: the race cannot be held open there")
+    from ordet.offline.intake import keyed_hash
+
+    content = payload(unit.round.id, answers_for(app))
+    envelope = seal(app.instance_path, content)
+    first = db.engine.connect()
+    claim = first.begin()  # the first send, mid-way: its id claimed, not yet committed
+    first.execute(
+        OfflineReceipt.__table__.insert().values(
+            id_hash=keyed_hash("offline-id", content["id"]),
+            content_hash=keyed_hash("offline-content", json.dumps(content, sort_keys=True)),
+        )
+    )
+    replies = []
+    second = threading.Thread(
+        target=lambda: replies.append(tablet.post("/kiosk/offline/svar", json=envelope))
+    )
+    second.start()
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> :me"
+    )
+    me = first.execute(text("SELECT pg_backend_pid()")).scalar()
+    with db.engine.connect() as watcher:
+        while not watcher.execute(waiting, {"me": me}).scalar():
+            second.join(0.05)
+            assert second.is_alive(), replies[0].text  # it must wait, not answer before
+    claim.commit()
+    first.close()
+    second.join()
+    assert replies[0].status_code == 200 and replies[0].json["status"] == "duplicate"
+    assert responses() == 0  # the first send's response is its own business: none added here

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from flask import Blueprint, current_app, jsonify, request, send_file
-from sqlalchemy import update
+from sqlalchemy import or_, update
 
 from ..answering import session as respondent_session
 from ..extensions import csrf, db
@@ -96,10 +96,15 @@ def status():
 
 
 def _note_contact(device_id: int, waiting: int | None) -> None:
-    values = {"last_contact_week": week_of(date.today())}
+    """The week of the tablet's last contact and what waits on it; written only when changed
+    (a tablet reports at every Start)."""
+    week = week_of(date.today())
+    values, changed = {"last_contact_week": week}, [Device.last_contact_week.is_(None)]
+    changed.append(Device.last_contact_week != week)
     if waiting is not None:
         values["offline_waiting"] = waiting
-    db.session.execute(update(Device).where(Device.id == device_id).values(**values))
+        changed.append(Device.offline_waiting != waiting)
+    db.session.execute(update(Device).where(Device.id == device_id, or_(*changed)).values(**values))
 
 
 @bp.get("/sw.js")

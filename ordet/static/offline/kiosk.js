@@ -198,6 +198,7 @@
     if (S || !state.lang) return;
     var m = /\/svar\/(\d+)/.exec(location.pathname);
     S = { id: newId(), lang: state.lang, answers: state.answers || {}, draft: state.draft || null, pos: m ? +m[1] : 0 };
+    state = {};  // once: the next person starts with nothing of this one
   }
   function newId() { return b64(crypto.getRandomValues(new Uint8Array(18))).replace(/\+/g, "-").replace(/\//g, "_"); }
   document.addEventListener("submit", function (e) {

@@ -1,5 +1,5 @@
-// Ordet er dit: the kiosk's service worker. Pages come from the network; without one, the
-// cached Start page, whose script (offline/kiosk.js) runs the questions from its bundle.
+// Ordet er dit: the kiosk's service worker. Pages from the network, else the cached Start,
+// whose script (offline/kiosk.js) runs the questions from its bundle.
 "use strict";
 var CACHE = "ordet-offline-1";
 self.addEventListener("install", function () { self.skipWaiting(); });
