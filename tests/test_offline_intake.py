@@ -284,3 +284,16 @@ def test_offline_resend_racing_a_first_send_waits_and_adds_nothing(app, tablet, 
     second.join()
     assert replies[0].status_code == 200 and replies[0].json["status"] == "duplicate"
     assert responses() == 0  # the first send's response is its own business: none added here
+
+
+def test_offline_bundle_unchanged_is_not_sent_again(app, tablet, unit):
+    first = tablet.get("/kiosk/offline/pakke")
+    etag = first.headers["ETag"]
+    again = tablet.get("/kiosk/offline/pakke", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and not again.get_data()
+    unit.name = "Bostedet Nyt Navn"  # the Start screen says the tilbud's name
+    db.session.commit()
+    changed = tablet.get("/kiosk/offline/pakke", headers={"If-None-Match": etag})
+    assert (
+        changed.status_code == 200 and "Bostedet Nyt Navn" in changed.json["screens"][""]["start"]
+    )

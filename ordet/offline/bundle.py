@@ -2,19 +2,57 @@
 rendered here from the same templates as online (per language, with placeholders for the
 position), the questions' follow-up rules, and the public key its outbox encrypts to."""
 
+import hashlib
+import json
+import secrets
 from types import SimpleNamespace
 
 from flask import current_app, g, render_template, session
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from ..answering.channels import channel_for
+from ..extensions import db
 from ..kiosk import pin
+from ..read_aloud.models import QuestionAudio
 from .keys import public_key_b64
 
 # Rendered in place of the position and the number of questions; the tablet puts the numbers in.
 POSITION, TOTAL = 9991, 9992
-LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+SETTINGS = (
+    "KIOSK_IDLE_SECONDS",
+    "KIOSK_WARNING_SECONDS",
+    "KIOSK_THANKS_SECONDS",
+    "KIOSK_MIN_SECONDS_BETWEEN_RESPONSES",
+    "ACCESSIBILITY_STATEMENT_URL",
+)
+
+
+# Templates and the shared recordings change only when the app is deployed (and restarted).
+_STARTED = secrets.token_hex(8)
+
+
+def version(device, tilbud, round_, questionnaire) -> str:
+    """What the bundle depends on, as an ETag: a tablet whose bundle is current gets a 304
+    without it being rendered again (a tablet asks at every Start)."""
+    config = current_app.config
+    recordings = db.session.scalars(
+        select(QuestionAudio.digest)
+        .where(QuestionAudio.organisation_id == round_.organisation_id)
+        .order_by(QuestionAudio.id)
+    ).all()
+    parts = [
+        _STARTED,
+        round_.id,
+        tilbud.name,
+        questionnaire.key,
+        questionnaire.version,
+        pin.default_language(device.id),
+        [config[name] for name in SETTINGS],
+        recordings,
+    ]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
 def bundle(device, tilbud, round_, questionnaire) -> dict:
