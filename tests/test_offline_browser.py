@@ -431,3 +431,24 @@ def test_offline_tablet_limit_applies_to_when_responses_are_answered(
         items = page.evaluate(OUTBOX)
         assert sorted(item["open"] for item in items) == [False, True]
         context.close()
+
+
+def test_offline_next_without_a_choice_says_so_as_online(browser, live_server, tmp_path):
+    cookie = live_server.tablet_cookie(live_server.app.config["BROWSER_TILBUD"]["borger"])
+    context = tablet(browser, live_server, tmp_path / "profile", cookie)
+    page = context.pages[0] if context.pages else context.new_page()
+    ready(page)
+    said = {}
+    for mode in ("online", "offline"):
+        context.set_offline(mode == "offline")
+        page.locator("a.button.primary").first.click()
+        page.locator("button[name=lang][value=da]").click()
+        page.locator(".intro a.button.primary").click()
+        page.wait_for_selector("input[name=question]", state="attached")
+        page.locator("button[name=action][value=next]").click()
+        said[mode] = page.locator("[role=alert]").inner_text()
+        assert page.input_value("input[name=question]") == "glad_for_stedet"
+        page.locator("#reset-form button").click()  # Stop: back to Start
+        page.wait_for_selector(".start a.button.primary[href='/kiosk/sprog']")
+    context.close()
+    assert said["offline"] == said["online"] == "Det svar findes ikke. Vælg et af svarene."

@@ -9,7 +9,7 @@
   var me = document.currentScript;
   var state = me && me.getAttribute("data-state") ? JSON.parse(me.getAttribute("data-state")) : {};
 
-  // --- the outbox: {id, open, key, iv, data}; nothing readable, no time -------------------
+  // The outbox: {id, open, key, iv, data}; nothing readable, no time.
   function store(mode, work) {
     return new Promise(function (resolve, reject) {
       var open = indexedDB.open("ordet-offline", 1);
@@ -93,7 +93,7 @@
     });
   }
 
-  // --- the screens, from the bundle ----------------------------------------------------
+  // The screens, from the bundle.
   function visible(answers) {
     return B.questions.filter(function (q) {
       return !q.show_if || q.show_if[1].indexOf(answers[q.show_if[0]]) >= 0;
@@ -125,10 +125,12 @@
     report();
   }
   function screen(name) { return B.screens[S ? S.lang : ""][name]; }
-  function start() {  // back online: Start is the server's again, once the outbox is sent
+  function start() {  // back online: Start is the server's again once the outbox is empty
     S = null;
     if (!navigator.onLine) return swap(B.screens[""].start);
-    flush().then(function () { location.replace("/kiosk/"); });
+    flush().then(all).then(function (left) {
+      if (left.length) swap(B.screens[""].start); else location.replace("/kiosk/");
+    });
   }
   function question(position) {
     var shown = visible(S.answers), q = shown[position - 1], total = shown.length;
@@ -158,7 +160,8 @@
     var old = form.querySelector(".error"), note = document.createElement("p");
     if (old) old.remove();
     note.className = "error"; note.setAttribute("role", "alert"); note.textContent = screen("no_choice");
-    form.querySelector("fieldset .q-tools").after(note);
+    var tools = form.querySelector(".q-tools");
+    if (tools) tools.after(note); else form.prepend(note);
   }
   function finish() {
     var now = Date.now();
@@ -192,7 +195,7 @@
     wait();
   }
 
-  // --- taking over: only when the network is gone (or already gone once) ------------------
+  // Taking over: only when the network is gone (or went once).
   function offline() { return B && (active || !navigator.onLine); }
   function adopt() {  // a respondent who began online continues here
     if (S || !state.lang) return;
@@ -230,7 +233,7 @@
   }, true);
   window.addEventListener("online", function () { flush(); });
 
-  // --- at every page: the worker, the bundle, interrupted respondents, the outbox ------------
+  // At every page: the bundle, the worker, interrupted respondents, the outbox.
   function load() {
     return caches.open(CACHE).then(function (cache) {
       var cached = cache.match(BUNDLE).then(function (r) { return r && r.json(); });
