@@ -137,6 +137,12 @@ def test_offline_mid_questionnaire_then_twenty_survive_reload_and_restart(
         text = str(items)
         for readable in (FREE_TEXT, "medarbejder", "answers", '"ja"', "borger"):
             assert readable not in text
+        # Nor anywhere else the tablet keeps things: no page with answers cached, no storage.
+        cached = page.evaluate(
+            "async () => (await (await caches.open('ordet-offline-1')).keys()).map(r => r.url)"
+        )
+        assert cached and not [url for url in cached if "/svar/" in url]
+        assert page.evaluate("localStorage.length + sessionStorage.length") == 0
         page.reload()  # offline: the cached Start
         page.wait_for_selector("html[data-offline=ready]")
         assert page.evaluate(WAITING) == 21
