@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from .browser import OUTPUT
-from .test_offline_browser import ready, settings, tablet
+from .offline_browser import ready, settings, tablet
 
 pytestmark = pytest.mark.browser
 
