@@ -6,7 +6,7 @@
   if (!window.indexedDB || !window.crypto || !crypto.subtle || !window.caches) return;
   var CACHE = "ordet-offline-1", BUNDLE = "/kiosk/offline/pakke", DONE = [200, 201, 202, 409];
   var B = null, S = null, active = false, lastDone = 0, large = null, timers = [];
-  var me = document.currentScript;
+  var me = document.currentScript, root = document.documentElement;
   var state = me && me.getAttribute("data-state") ? JSON.parse(me.getAttribute("data-state")) : {};
 
   // The outbox: {id, open, key, iv, data}; nothing readable, no time.
@@ -23,6 +23,7 @@
     });
   }
   function all() { return store("readonly", function (s) { return s.getAll(); }); }
+  function write(op, arg) { return store("readwrite", function (o) { return o[op](arg); }); }
   function b64(buf) { return btoa(String.fromCharCode.apply(null, new Uint8Array(buf))); }
   function monday() {
     var d = new Date(), pad = function (n) { return (n < 10 ? "0" : "") + n; };
@@ -50,11 +51,11 @@
       language: s.lang, answers: s.answers, complete: complete, week: monday(), gap: gap, draft: s.draft };
     chain = chain.then(function () {
       if (!complete && !Object.keys(s.answers).length) {
-        return store("readwrite", function (o) { return o.delete(s.id); });
+        return write("delete", s.id);
       }
       return seal(content).then(function (sealed) {
         sealed.open = open;
-        return store("readwrite", function (o) { return o.put(sealed); });
+        return write("put", sealed);
       });
     }).catch(function () {});
     return chain;
@@ -68,7 +69,7 @@
         return p.then(function () {
           return post("/kiosk/offline/svar", { id: item.id, key: item.key, iv: item.iv, data: item.data })
             .then(function (r) {
-              if (DONE.indexOf(r.status) >= 0) return store("readwrite", function (o) { return o.delete(item.id); });
+              if (DONE.indexOf(r.status) >= 0) return write("delete", item.id);
             });
         });
       }, Promise.resolve());
@@ -109,8 +110,8 @@
     var doc = new DOMParser().parseFromString(html, "text/html"), body = document.body;
     timers.forEach(clearTimeout); timers = [];
     document.title = doc.title;
-    document.documentElement.lang = doc.documentElement.lang;
-    if (large !== null) document.documentElement.classList.toggle("large-text", large);
+    root.lang = doc.documentElement.lang;
+    if (large !== null) root.classList.toggle("large-text", large);
     [].slice.call(body.attributes).forEach(function (a) { body.removeAttribute(a.name); });
     [].slice.call(doc.body.attributes).forEach(function (a) { body.setAttribute(a.name, a.value); });
     body.innerHTML = doc.body.innerHTML;
@@ -210,8 +211,8 @@
     e.preventDefault(); active = true; adopt();
     if (form.id === "reset-form") return reset();
     if (form.querySelector("[name=next]")) {
-      large = !document.documentElement.classList.contains("large-text");
-      return document.documentElement.classList.toggle("large-text", large);
+      large = !root.classList.contains("large-text");
+      return root.classList.toggle("large-text", large);
     }
     if (form.classList.contains("language")) {
       S = { id: newId(), lang: action, answers: {}, draft: null, pos: 0 };
@@ -261,11 +262,13 @@
   load().catch(function () {}).then(function (found) {
     B = found || null;  // none: no round now, but what waits is still sent
     if (B && navigator.serviceWorker) navigator.serviceWorker.register("/kiosk/offline/sw.js", { scope: "/" }).catch(function () {});
-    return all().then(function (items) {  // a respondent cut off by a reload or restart: partial
+    return all().then(function (items) {  // cut off by a reload or restart: a partial
       return Promise.all(items.filter(function (i) { return i.open; }).map(function (i) {
         i.open = false;
-        return store("readwrite", function (o) { return o.put(i); });
+        return write("put", i);
       }));
-    }).then(flush).then(function () { document.documentElement.setAttribute("data-offline", "ready"); });
+    }).then(function () {  // sent at every Start; a question screen asks nothing more
+      return location.pathname === "/kiosk/" ? flush() : report();
+    }).then(function () { root.setAttribute("data-offline", "ready"); });
   }).catch(function () {});
 })();
