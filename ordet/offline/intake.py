@@ -97,17 +97,31 @@ def _store(tablet, payload: dict, today: date) -> Outcome:
     if isinstance(found, Outcome):
         return found
     round_, tilbud, questionnaire, answers = found
+    complete = payload.get("complete") is True
     draft = _continued_draft(tablet, payload.get("draft"), round_)
+    if draft is not None:
+        try:
+            _close(draft, answers, complete, today)
+        except (services.AlreadyClosed, InvalidAnswer):
+            # Closed meanwhile by its own session: nothing was written (the row changes
+            # first, only while a draft); the response is stored as a new one instead.
+            draft = None
     if draft is None:
         language = str(payload.get("language"))
         draft = services.start(round_, tilbud, questionnaire, KIOSK, language, new_token(), today)
-    if payload.get("complete") is True:
-        services.save(draft, answers, today, complete=True)
+        _close(draft, answers, complete, today)
+    if complete:
         kiosk_services.note_answer(tablet, today)
+    return Outcome(STORED)
+
+
+def _close(draft, answers: dict, complete: bool, today: date) -> None:
+    """As the online flow closes a draft: completed and counted, or kept as partial."""
+    if complete:
+        services.save(draft, answers, today, complete=True)
     else:
         services.save(draft, answers, today)
         services.abandon(draft, today)
-    return Outcome(STORED)
 
 
 def _checked(tablet, payload: dict, today: date):
