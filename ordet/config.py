@@ -71,6 +71,9 @@ class DefaultConfig:
     # A tablet completes at most one response per this many seconds (0: no limit). Counted in
     # the rate-limit storage per enrolled tablet, never on the response (``kiosk.pace``).
     KIOSK_MIN_SECONDS_BETWEEN_RESPONSES = 60
+    # A response kept offline on a tablet is still stored when it arrives up to this many days
+    # after its round closed, if the week it was answered in overlaps the round.
+    KIOSK_OFFLINE_GRACE_DAYS = 14
 
 
 ENV_SETTINGS = {

@@ -14,6 +14,7 @@ from .invitations.models import (
 from .kiosk.models import Device, EnrolmentCode
 from .kiosk.pin import DeviceSetting, KioskPin
 from .mail import OutboxMessage
+from .offline.models import OfflineKept, OfflineReceipt
 from .org.models import Organisation, Specialomraade, Tilbud
 from .read_aloud.models import QuestionAudio
 from .results.models import CommentRedaction, ResultCount
@@ -27,6 +28,8 @@ __all__ = [
     "DeviceSetting",
     "EnrolmentCode",
     "Grant",
+    "OfflineKept",
+    "OfflineReceipt",
     "Invitation",
     "InvitationPlan",
     "InvitationTally",

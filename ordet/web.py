@@ -81,6 +81,7 @@ def init_web(app: Flask) -> None:
     from .kiosk.channel import KioskChannel
     from .kiosk.settings import bp as kiosk_settings_bp
     from .kiosk.views import bp as kiosk_bp
+    from .offline.views import bp as offline_bp
     from .pages import bp as pages_bp
     from .results.views import bp as results_bp
 
@@ -88,6 +89,7 @@ def init_web(app: Flask) -> None:
     for blueprint in (
         pages_bp,
         kiosk_bp,
+        offline_bp,
         answering_bp,
         kiosk_settings_bp,
         link_bp,

@@ -15,6 +15,7 @@ from ..kiosk import pin as kiosk_pin
 from ..kiosk.models import Device
 from ..kiosk.queries import limit_hits
 from ..kiosk.services import create_enrolment_code, revoke
+from ..offline.queries import kept_count
 from ..org.models import Specialomraade, Tilbud
 from . import bp
 from .forms import PinForm
@@ -121,5 +122,6 @@ def _tilbud_page(tilbud: Tilbud, pin_form: PinForm, code: str | None):
         link=link,
         qr=qr,
         pin_form=pin_form,
+        kept=kept_count(tilbud.id),
         has_pin=kiosk_pin.has_pin(tilbud.id),
     )

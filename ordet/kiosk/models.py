@@ -23,6 +23,11 @@ class Device(db.Model):
     # the latest refusal (its Monday) and how many there were that week. Never a time of day.
     limit_week: Mapped[date | None]
     limit_hits: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Reported by the tablet when it reaches the server (``offline``): responses still in its
+    # outbox, and the week (its Monday) of its last contact. A week, as ``last_answer_week``:
+    # the tablet reaches the server whenever someone answers, so a day would tell that too.
+    offline_waiting: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_contact_week: Mapped[date | None]
 
     tilbud: Mapped[Tilbud] = relationship()
 
