@@ -14,7 +14,7 @@ class OidcForm(FlaskForm):
     discovery_url = StringField(
         _l("Discovery-adresse (OpenID Connect)"),
         description=_l(
-            "Fx https://login.microsoftonline.com/<tenant>/v2.0/.well-known/openid-configuration"
+            "Fx https://login.microsoftonline.com/TENANT-ID/v2.0/.well-known/openid-configuration"
         ),
         validators=URL_LENGTH,
     )
