@@ -1,5 +1,6 @@
 """Production serving: security headers, the reverse proxy, cache-friendly static files, and
-refusal of NUL characters (PostgreSQL cannot store them; they would otherwise become a 503).
+refusal of NUL characters (PostgreSQL cannot store them; they would otherwise become a 503)
+and of bodies no form sends (``request_bodies``).
 
 ``init_serving(app)`` is called once from ``web.init_web``.
 """
@@ -11,6 +12,8 @@ from pathlib import Path
 
 from flask import Flask, Response, abort, make_response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from .request_bodies import refuse_unexpected_bodies
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -52,6 +55,7 @@ def init_serving(app: Flask) -> None:
                 values["v"] = digest
 
     app.before_request(refuse_nul_characters)
+    app.before_request(refuse_unexpected_bodies)
     app.after_request(add_security_headers)
 
 

@@ -88,7 +88,7 @@ def save_form(form: FlaskForm, change: Callable[[], Any], done: str, target: Cal
     return redirect(target(result))
 
 
-MAX_PAGE = 2**31 - 1  # as ``web.BoundedInt``: no list has this many pages
+MAX_PAGE = 2**31 - 1  # as ``web.BoundedInt``: no list has this many pages, no row this id
 
 
 def page_or_404(value) -> int:
@@ -106,3 +106,10 @@ def int_or_none(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def id_or_none(value) -> int | None:
+    """``int_or_none`` for an id the database looks up: a number beyond the ``INTEGER`` column
+    (an OverflowError on SQLite, not "not found") becomes 0, which no row has either."""
+    number = int_or_none(value)
+    return number if number is None or abs(number) <= MAX_PAGE else 0

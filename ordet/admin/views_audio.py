@@ -12,6 +12,7 @@ from ..extensions import db
 from ..questionnaires import all_versions
 from ..questionnaires import get as get_questionnaire
 from ..read_aloud import services
+from ..request_bodies import takes_files
 from . import bp
 from .util import actor, int_or_none, organisation_or_404, organisations
 
@@ -55,6 +56,7 @@ def audio():
     "/oplaesning/<int:organisation_id>/<questionnaire>/<int:version>/<question>",
     methods=["GET", "POST"],
 )
+@takes_files("audio")
 @requires(AUDIO_MANAGE)
 def audio_question(organisation_id: int, questionnaire: str, version: int, question: str):
     """The question's recordings; POST uploads one (``language`` and the file ``audio``)."""

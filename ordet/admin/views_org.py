@@ -14,7 +14,7 @@ from .forms import NameForm, OrganisationForm, TilbudForm, UnitForm, options
 from .util import (
     actor,
     area_or_404,
-    int_or_none,
+    id_or_none,
     organisation_or_404,
     organisations,
     save_form,
@@ -139,7 +139,7 @@ def tilbud_edit(tilbud_id: int):
     form = _tilbud_form(tilbud.specialomraade, obj=tilbud)
 
     def change() -> None:
-        target = db.session.get(Specialomraade, int_or_none(form.specialomraade_id.data) or -1)
+        target = db.session.get(Specialomraade, id_or_none(form.specialomraade_id.data) or -1)
         if target is None:
             raise AdminError(_l("Vælg et specialområde."), "specialomraade_id")
         services.update_tilbud(

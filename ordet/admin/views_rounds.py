@@ -15,7 +15,15 @@ from . import bp
 from . import round_services as services
 from .errors import AdminError
 from .forms import ExtendForm, RoundForm, options
-from .util import actor, int_or_none, organisations, round_or_404, save_form, show_error
+from .util import (
+    actor,
+    id_or_none,
+    int_or_none,
+    organisations,
+    round_or_404,
+    save_form,
+    show_error,
+)
 
 
 @bp.get("/runder")
@@ -32,7 +40,7 @@ def rounds():
 @requires(ROUNDS_MANAGE)
 def rounds_new():
     form = _round_form()
-    chosen = [int_or_none(v) for v in request.form.getlist("tilbud")]
+    chosen = [id_or_none(v) for v in request.form.getlist("tilbud")]
 
     def change():
         organisation = next(

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, HiddenField, IntegerField, StringField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
 class UploadForm(FlaskForm):
@@ -16,7 +16,8 @@ class UploadForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    upload = IntegerField(validators=[DataRequired()])
+    # An id: a number no row can have is refused here, not by the database.
+    upload = IntegerField(validators=[DataRequired(), NumberRange(1, 2**31 - 1)])
 
 
 class PlanForm(FlaskForm):

@@ -10,12 +10,14 @@ from ..audit import record_event
 from ..auth.access import requires
 from ..auth.permissions import INVITATIONS_MANAGE
 from ..extensions import db
+from ..request_bodies import takes_files
 from . import services, upload
 from .forms import ImportForm, UploadForm
 from .views import _round_and_tilbud, _tilbud_page, bp
 
 
 @bp.post("/<round_slug>/<tilbud_slug>/upload")
+@takes_files("file")
 @requires(INVITATIONS_MANAGE)
 def preview(round_slug: str, tilbud_slug: str):
     round_, tilbud = _round_and_tilbud(round_slug, tilbud_slug)
