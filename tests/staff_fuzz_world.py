@@ -94,6 +94,7 @@ def build_world() -> World:
     db.session.commit()
     refs = [_commented_round(round_a, t1), _commented_round(round_b, t4)]
     admin = _user("admin@a.dk", Grant(role=ADMIN, organisation_id=org_a.id))
+    admin.platform_admin = True  # the one who may create organisations: their form is fuzzed too
     lead = _user("leder@a.dk", Grant(role=TILBUD_LEAD, tilbud_id=t1.id, reads_comments=True))
     inner = _user(
         "inde@a.dk",

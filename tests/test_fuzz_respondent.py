@@ -17,7 +17,7 @@ from ordet.mail import OutboxMessage
 from . import kiosk_helpers as kiosk
 from .factories import csrf_from, enrol, make_round, make_tilbud
 
-RESPONDENT_BLUEPRINTS = {"kiosk", "answering", "link", "invitations", "pages"}
+RESPONDENT_BLUEPRINTS = {"kiosk", "answering", "link", "invitations", "pages", "offline"}
 
 
 def respondent_rules():

@@ -13,6 +13,7 @@ from ..extensions import csrf, db
 from ..kiosk.channel import current_device
 from ..kiosk.models import Device
 from ..kiosk.views import _round_and_questionnaire
+from ..request_bodies import takes_json
 from ..weeks import week_of
 from . import intake
 from .bundle import bundle, version
@@ -58,6 +59,7 @@ def package():
 
 
 @bp.post("/svar")
+@takes_json
 @csrf.exempt  # JSON only (a cross-site form cannot send it) and the device cookie is SameSite
 def receive():
     tablet = _tablet()
@@ -84,6 +86,7 @@ def receive():
 
 
 @bp.post("/status")
+@takes_json
 @csrf.exempt  # as above
 def status():
     tablet = _tablet()
