@@ -37,7 +37,8 @@ from .staff_fuzz_world import CSV, PIN, Field, build_world, forms_in
 from .staff_helpers import session_login, token_in
 from .test_fuzz_respondent import RESPONDENT_BLUEPRINTS
 
-RESPONDENT_ONLY = {"kiosk", "answering", "link", "pages", "offline"}  # fuzzed in test_fuzz_respondent.py
+# Fuzzed in test_fuzz_respondent.py.
+RESPONDENT_ONLY = {"kiosk", "answering", "link", "pages", "offline"}
 NOT_PAGES = {"static"}  # the files in ordet/static
 # POST routes no page of the fuzz world shows a form for: junk fields only.
 POSTED_FROM_ELSEWHERE = {
