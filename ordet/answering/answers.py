@@ -6,6 +6,9 @@ from ..questionnaires.model import Question, Questionnaire
 from .drafts import Draft
 from .models import DRAFT
 
+# "Næste" without a choice: what to do, kindly (skipping is allowed). Offline too (offline.bundle).
+NO_CHOICE = _l("Vælg et svar. Eller tryk på Spring over.")
+
 
 class InvalidAnswer(ValueError):
     """An answer the question does not allow; the message is shown to the respondent."""
@@ -24,7 +27,7 @@ def clean_value(question: Question, raw: str | None) -> str:
             )
         return text
     if not raw:  # "Næste" with nothing chosen: say what to do, skipping is allowed
-        raise InvalidAnswer(_l("Vælg et svar. Eller tryk på Spring over."))
+        raise InvalidAnswer(NO_CHOICE)
     if question.option(raw) is None:
         raise InvalidAnswer(_l("Det svar findes ikke. Vælg et af svarene."))
     return raw

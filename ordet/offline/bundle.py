@@ -9,9 +9,9 @@ from types import SimpleNamespace
 
 from flask import current_app, g, render_template, session
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import select
 
+from ..answering.answers import NO_CHOICE
 from ..answering.channels import channel_for
 from ..extensions import db
 from ..kiosk import pin
@@ -115,7 +115,7 @@ def _in_language(questionnaire) -> dict:
             "kiosk/thanks.html", seconds=current_app.config["KIOSK_THANKS_SECONDS"]
         ),
         "wait": render_template("answering/wait.html", posted={"action": "next"}),
-        "no_choice": _("Det svar findes ikke. Vælg et af svarene."),
+        "no_choice": str(NO_CHOICE),
     }
     questions = questionnaire.questions
     # "Send mine svar" only where a question can be the last one shown: after it, follow-ups only.
