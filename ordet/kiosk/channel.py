@@ -6,9 +6,11 @@ from datetime import date
 from flask import current_app, g, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from ..answering import session as respondent_session
 from ..answering.channels import ChannelRefusal, TooSoon
 from ..answering.services import Draft
 from ..answering.session import Respondent
+from ..offline.intake import completed_online
 from . import pace, services
 
 COOKIE_NAME = "ordet_kiosk"
@@ -53,6 +55,9 @@ class KioskChannel:
         if wait is not None:
             raise TooSoon(wait, lambda: services.note_too_soon(tablet, date.today()))
         services.note_answer(tablet, date.today())
+        respondent = respondent_session.current()
+        if respondent is not None:  # a tablet that lost this reply sends it again offline
+            completed_online(respondent.draft_key)
 
     def thanks_template(self) -> str:
         return "kiosk/thanks.html"

@@ -32,6 +32,7 @@ from .models import CONFLICT, INVALID, LATE, TOO_SOON, OfflineKept, OfflineRecei
 
 RECEIPT = OfflineReceipt.__table__
 STORED, DUPLICATE, KEPT = "stored", "duplicate", "kept"
+ONLINE = "online"  # the receipt of a kiosk response completed online
 
 
 @dataclass(frozen=True)
@@ -68,12 +69,20 @@ def receive(tablet, payload: dict, envelope: str, today: date) -> Outcome:
     return outcome
 
 
+def completed_online(draft_key: str) -> None:
+    """Mark a kiosk draft completed online. A tablet whose "Send" reached the server but whose
+    reply was lost goes on offline and sends the response with the draft key as its id: it is
+    then a duplicate, never a second response. Only a keyed hash of the key is kept."""
+    id_hash = keyed_hash("offline-id", draft_key)
+    db.session.execute(insert(RECEIPT).values(id_hash=id_hash, content_hash=ONLINE))
+
+
 def _receipt(id_hash: str) -> str | None:
     return db.session.scalar(select(RECEIPT.c.content_hash).where(RECEIPT.c.id_hash == id_hash))
 
 
 def _again(tablet, seen: str, content_hash: str, envelope: str, today: date) -> Outcome:
-    if hmac.compare_digest(seen, content_hash):
+    if seen == ONLINE or hmac.compare_digest(seen, content_hash):
         return Outcome(DUPLICATE)
     _keep(tablet, CONFLICT, envelope, today)
     db.session.commit()

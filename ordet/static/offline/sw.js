@@ -9,7 +9,10 @@ self.addEventListener("fetch", function (e) {
   if (url.origin !== self.location.origin || (request.method !== "GET" && request.mode !== "navigate")) return;
   if (request.mode === "navigate") {  // a page, or a screen's answer (POST), the server can't take
     if (!/^\/(kiosk|svar)(\/|$)/.test(url.pathname) || /^\/kiosk\/(tilmeld|indstillinger)/.test(url.pathname)) return;
-    e.respondWith(fetch(request).catch(function () {
+    e.respondWith(fetch(request).then(function (r) {
+      if (r.status < 500) return r;
+      throw r;  // a gateway's error page: as unreachable
+    }).catch(function () {
       return caches.open(CACHE).then(function (c) { return c.match("/kiosk/"); })
         .then(function (found) { return found || Response.error(); });
     }));
