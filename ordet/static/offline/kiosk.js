@@ -1,5 +1,5 @@
-// Ordet er dit: the kiosk offline. The questions run from the server-rendered bundle; each
-// response waits in IndexedDB sealed to the server's key (AES-GCM, RSA-OAEP) until acknowledged.
+// The kiosk offline: questions from the server-rendered bundle; each response waits in
+// IndexedDB sealed to the server's key (AES-GCM, RSA-OAEP) until acknowledged.
 (() => {
 "use strict";
 if (!window.indexedDB || !window.crypto || !crypto.subtle || !window.caches || !window.AbortController || !HTMLFormElement.prototype.requestSubmit) return;
@@ -45,7 +45,7 @@ function seal(content) {
   });
 }
 var chain = Promise.resolve();
-function keep(complete, open, gap) {  // the current respondent's answers, sealed, in order
+function keep(complete, open, gap) {  // this respondent's answers, sealed
   var s = S, content = { id: s.id, round: B.round, questionnaire: B.questionnaire, version: B.version,
     language: s.lang, answers: s.answers, complete: complete, week: monday(), gap: gap, draft: s.draft };
   chain = chain.then(() => {
@@ -125,7 +125,7 @@ function swap(html) {
   report();
 }
 function screen(name) { return B.screens[S ? S.lang : ""][name]; }
-function start() {  // back online: Start is the server's again once the outbox is empty
+function start() {  // online, Start is the server's once nothing waits
   S = null;
   if (!navigator.onLine) return swap(B.screens[""].start);
   flush().then(all).then((left) => {
@@ -134,6 +134,9 @@ function start() {  // back online: Start is the server's again once the outbox 
 }
 function question(position) {
   var shown = visible(S.answers), q = shown[position - 1], total = shown.length;
+  // as online: the longest way an answer leads
+  for (const [, v] of screen(q.key).matchAll(/name="value" id="[^"]*" value="([^"]*)"/g))
+    total = Math.max(total, visible({ ...S.answers, [q.key]: v }).length);
   S.pos = position;
   swap(screen((position === total && screen("last:" + q.key) ? "last:" : "") + q.key)
     .replace(/9991/g, position).replace(/9992/g, total));
@@ -197,7 +200,7 @@ function watchIdle(idle, warning) {
 
 // Taking over: the network is gone, or a request failed.
 function offline() { return B && (active || !navigator.onLine); }
-function adopt() {  // a respondent who began online continues here
+function adopt() {  // one who began online goes on here
   if (S || !state.lang) return;
   var m = /\/svar\/(\d+)/.exec(location.pathname);
   S = { id: state.draft || newId(), lang: state.lang, answers: state.answers || {}, draft: state.draft || null, pos: m ? +m[1] : 0 };
@@ -212,7 +215,7 @@ document.addEventListener("submit", (e) => {
   if (offline()) return handle(form, action);
   send(form, e.submitter).catch(() => { active = true; handle(form, action); });
 }, true);
-// Online: no reply within 6 s, or a 5xx, and the screen goes on offline with its answer.
+// No reply in 6 s, or a 5xx: the screen goes on offline.
 function send(form, submitter) {
   var stop = new AbortController(), t = setTimeout(() => { stop.abort(); }, 6000);
   var body = new URLSearchParams(new FormData(form));
@@ -222,7 +225,7 @@ function send(form, submitter) {
     clearTimeout(t);
     if (r.status >= 500) throw r;
     if (r.redirected) return location.replace(r.url);
-    again = form;  // an error or "wait" page: sent again by the browser, which shows it
+    again = form;  // an error or "wait" page: the browser sends it again
     form.requestSubmit(submitter);
   });
 }
@@ -257,7 +260,7 @@ window.addEventListener("online", () => { flush(); });
 function load() {
   return caches.open(CACHE).then((cache) => {
     var cached = cache.match(BUNDLE).then((r) => { return r && r.json(); });
-    return cached.then((found) => {  // fetched at Start only: never on a question
+    return cached.then((found) => {  // at Start only
       return location.pathname !== "/kiosk/" || !navigator.onLine ? found : fresh(cache);
     });
   });
@@ -279,14 +282,14 @@ function fresh(cache) {
   }).catch(() => { return cache.match(BUNDLE).then((r) => { return r && r.json(); }); });
 }
 load().catch(() => {}).then((found) => {
-  B = found || null;  // none: no round now, but what waits is still sent
+  B = found || null;  // none: no round, but the outbox is sent
   if (B && navigator.serviceWorker) navigator.serviceWorker.register("/kiosk/offline/sw.js", { scope: "/" }).catch(() => {});
-  return all().then((items) => {  // cut off by a reload or restart: a partial
+  return all().then((items) => {  // cut off by a reload: a partial
     return Promise.all(items.filter((i) => { return i.open; }).map((i) => {
       i.open = false;
       return write("put", i);
     }));
-  }).then(() => {  // sent at every Start; a question screen asks nothing more
+  }).then(() => {  // sent at every Start
     return location.pathname === "/kiosk/" ? flush() : report();
   }).then(() => { root.setAttribute("data-offline", "ready"); });
 }).catch(() => {});
