@@ -14,6 +14,7 @@ from .invitations.models import (
 from .kiosk.models import Device, EnrolmentCode
 from .kiosk.pin import DeviceSetting, KioskPin
 from .mail import OutboxMessage
+from .national.models import Institution, NationalRelease, NationalReleaseCount, NationalRound
 from .offline.models import OfflineKept, OfflineReceipt
 from .org.models import Organisation, Specialomraade, Tilbud
 from .read_aloud.models import QuestionAudio
@@ -30,12 +31,16 @@ __all__ = [
     "Grant",
     "OfflineKept",
     "OfflineReceipt",
+    "Institution",
     "Invitation",
     "InvitationPlan",
     "InvitationTally",
     "InvitationToken",
     "InvitationUpload",
     "KioskPin",
+    "NationalRelease",
+    "NationalReleaseCount",
+    "NationalRound",
     "Organisation",
     "OutboxMessage",
     "PasswordToken",

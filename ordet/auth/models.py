@@ -11,6 +11,10 @@ from ..extensions import db
 
 ADMIN, ANALYST, AREA_LEAD, TILBUD_LEAD = "admin", "analyst", "area_lead", "tilbud_lead"
 ROLES = (ADMIN, ANALYST, AREA_LEAD, TILBUD_LEAD)
+# The national analyst (e.g. at Danske Regioner): a grant with no organisation, specialområde
+# or tilbud, given only by the platform administrator. Sees the national figures and the
+# rollout, never an organisation's own pages.
+NATIONAL_ANALYST = "national_analyst"
 
 
 class User(UserMixin, db.Model):
@@ -56,7 +60,8 @@ class User(UserMixin, db.Model):
 
 
 class Grant(db.Model):
-    """One role over exactly one scope: organisation, specialområde or tilbud."""
+    """One role over exactly one scope: organisation, specialområde or tilbud (or, for the
+    national analyst, none: the national level)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)

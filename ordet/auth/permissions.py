@@ -1,6 +1,6 @@
 """Roles and what each may do. Scope (which units) is separate: see ``scope.py``."""
 
-from .models import ADMIN, ANALYST, AREA_LEAD, TILBUD_LEAD
+from .models import ADMIN, ANALYST, AREA_LEAD, NATIONAL_ANALYST, TILBUD_LEAD
 
 RESULTS_READ = "results.read"
 COMMENTS_READ = "comments.read"
@@ -18,8 +18,12 @@ AUDIO_MANAGE = "audio.manage"
 STAFF_HOME = "staff.home"
 # Create organisations: the platform administrator only (``User.platform_admin``), no role.
 ORG_CREATE = "org.create"
+# The national figures (core questions, every institution and operator) and the rollout.
+NATIONAL_READ = "national.read"
+# National rounds, the rollout's institutions and national analysts: the platform admin only.
+NATIONAL_MANAGE = "national.manage"
 # What ``User.platform_admin`` gives, grants or not: nothing inside any organisation.
-PLATFORM_PERMISSIONS = frozenset({STAFF_HOME, ORG_CREATE})
+PLATFORM_PERMISSIONS = frozenset({STAFF_HOME, ORG_CREATE, NATIONAL_READ, NATIONAL_MANAGE})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ADMIN: frozenset(
@@ -45,6 +49,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     TILBUD_LEAD: frozenset(
         {STAFF_HOME, RESULTS_READ, EXPORT_RESULTS, DEVICES_MANAGE, INVITATIONS_MANAGE}
     ),
+    NATIONAL_ANALYST: frozenset({STAFF_HOME, NATIONAL_READ}),
 }
 
 

@@ -15,7 +15,16 @@ from ..admin.errors import AdminError
 from ..audit import record_event, record_for_each
 from ..extensions import db
 from ..org.models import Organisation, Specialomraade, Tilbud
-from .models import ADMIN, ANALYST, AREA_LEAD, ROLES, TILBUD_LEAD, Grant, User
+from .models import (
+    ADMIN,
+    ANALYST,
+    AREA_LEAD,
+    NATIONAL_ANALYST,
+    ROLES,
+    TILBUD_LEAD,
+    Grant,
+    User,
+)
 from .permissions import COMMENTS_READ, USERS_MANAGE, permissions_of
 from .scope import Scope
 from .services import issue_token, normalise_email
@@ -31,6 +40,7 @@ ROLE_NAMES = {
     ANALYST: _l("Analytiker"),
     AREA_LEAD: _l("Specialområdechef"),
     TILBUD_LEAD: _l("Tilbudsleder"),
+    NATIONAL_ANALYST: _l("Landsanalytiker"),
 }
 
 

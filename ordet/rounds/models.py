@@ -26,6 +26,10 @@ class Round(db.Model):
     closes_on: Mapped[date]
     # Closing early keeps the planned dates for the record.
     closed_early: Mapped[bool] = mapped_column(default=False)
+    # The national round this round takes part in (its core questions count nationally).
+    national_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("national_round.id"), index=True
+    )
 
     questionnaires: Mapped[list["RoundQuestionnaire"]] = relationship(
         back_populates="round", cascade="all, delete-orphan"
