@@ -1,0 +1,61 @@
+"""The national tree: national round → operators (organisations) → institutions (tilbud)."""
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..org.models import Organisation, Specialomraade, Tilbud
+from ..results.units import ORGANISATION, TILBUD, OrgTree, Unit
+from ..rounds.models import Round, RoundTilbud
+from .models import Institution, NationalRound
+
+NATIONAL = "national"
+
+
+def taking_part(national_round_id: int) -> list[Round]:
+    """The organisations' rounds that take part in the national round."""
+    return list(
+        db.session.scalars(
+            select(Round).where(Round.national_round_id == national_round_id).order_by(Round.id)
+        )
+    )
+
+
+def national_tree(national_round: NationalRound) -> OrgTree:
+    """Every institution of the rollout that a taking-part round includes, under its
+    operator, sorted by name. An organisation with no such institution is not in it."""
+    root = Unit(NATIONAL, national_round.id, national_round.name, national_round.slug)
+    tree = OrgTree(root=root, units={root.key: root}, children={root.key: []})
+    rows = db.session.execute(
+        select(
+            Organisation.id,
+            Organisation.name,
+            Organisation.slug,
+            Tilbud.id,
+            Tilbud.name,
+            Tilbud.slug,
+        )
+        .select_from(Institution)
+        .join(Tilbud, Tilbud.id == Institution.tilbud_id)
+        .join(Specialomraade, Specialomraade.id == Tilbud.specialomraade_id)
+        .join(Organisation, Organisation.id == Specialomraade.organisation_id)
+        .join(RoundTilbud, RoundTilbud.tilbud_id == Tilbud.id)
+        .join(Round, Round.id == RoundTilbud.round_id)
+        .where(
+            Round.national_round_id == national_round.id,
+            Round.organisation_id == Organisation.id,
+        )
+        .distinct()
+        .order_by(Organisation.name, Tilbud.name)
+    ).all()
+    for org_id, org_name, org_slug, tilbud_id, tilbud_name, tilbud_slug in rows:
+        operator = Unit(ORGANISATION, org_id, org_name, org_slug)
+        if operator.key not in tree.units:
+            tree.units[operator.key] = operator
+            tree.children[root.key].append(operator.key)
+            tree.children[operator.key] = []
+            tree.parent[operator.key] = root.key
+        unit = Unit(TILBUD, tilbud_id, tilbud_name, tilbud_slug)
+        tree.units[unit.key] = unit
+        tree.children[operator.key].append(unit.key)
+        tree.parent[unit.key] = operator.key
+    return tree
