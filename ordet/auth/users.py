@@ -254,17 +254,19 @@ def active_for(granter: Scope, user: User) -> bool:
     return any(g.active for g in mine) and (user.active or not wholly_mine)
 
 
-def _grant_organisation(grant: Grant) -> int:
+def _grant_organisation(grant: Grant) -> int | None:
     if grant.organisation_id is not None:
         return grant.organisation_id
     if grant.specialomraade_id is not None:
         return db.session.get(Specialomraade, grant.specialomraade_id).organisation_id
-    return db.session.get(Tilbud, grant.tilbud_id).specialomraade.organisation_id
+    if grant.tilbud_id is not None:
+        return db.session.get(Tilbud, grant.tilbud_id).specialomraade.organisation_id
+    return None  # the national analyst's grant: no organisation
 
 
 def user_organisations(user: User) -> set[int]:
     """The organisations ``user`` holds a role in."""
-    return {_grant_organisation(grant) for grant in user.grants}
+    return {_grant_organisation(g) for g in user.grants} - {None}
 
 
 def _record_grant(actor_id: int | None, action: str, grant: Grant) -> None:
