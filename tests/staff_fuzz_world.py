@@ -12,12 +12,13 @@ from urllib.parse import urljoin, urlsplit
 from werkzeug.security import generate_password_hash
 
 from ordet.answering.models import Answer
-from ordet.auth.models import ADMIN, TILBUD_LEAD, Grant, User
+from ordet.auth.models import ADMIN, NATIONAL_ANALYST, TILBUD_LEAD, Grant, User
 from ordet.auth.services import issue_token
 from ordet.extensions import db
 from ordet.invitations import services as invitations
 from ordet.kiosk import pin
 from ordet.kiosk.models import Device
+from ordet.national.models import Institution, NationalRound
 from ordet.questionnaires import get as get_questionnaire
 from ordet.read_aloud import services as read_aloud
 from ordet.results.comments import comment_ref
@@ -116,6 +117,11 @@ def build_world() -> World:
     invitations.import_upload(stored, rows, today)
     pending, _rows = invitations.store_upload(admin.id, round_a, t1, "igen.csv", CSV.encode())
     token = issue_token(inner, "reset", timedelta(hours=1))
+    # The national level: a national round, t1 in the rollout, a national analyst.
+    national = NationalRound(slug="sikrede-2025", name="Sikrede 2025", year=2025)
+    db.session.add(national)
+    db.session.add(Institution(tilbud_id=t1.id, planned_year=2025, planned_quarter=3))
+    _user("land@regioner.dk", Grant(role=NATIONAL_ANALYST))
     db.session.commit()
 
     def ids(*units) -> list[str]:
@@ -161,7 +167,13 @@ def build_world() -> World:
         "pin": [PIN, "1234", "12345678"],
         "tilbud": ids(t1, t2, t3, t4),
         "scope": [*(f"tilbud:{i}" for i in ids(t1, t4)), f"organisation:{org_b.id}"],
-        "role": ["admin", "analyst", "area_lead", "tilbud_lead"],
+        "role": ["admin", "analyst", "area_lead", "tilbud_lead", "national_analyst"],
+        "year": ["2025", "1999", "2101", "tyve"],
+        "planned_year": ["2025", "2027", "2028", "x"],
+        "planned_quarter": ["1", "4", "0", "5"],
+        "national_round_id": [str(national.id), "0", "2147483648"],
+        "slug": ["sikrede-2026", "sikrede-2025", "Store Bogstaver"],
+        "email": ["land@regioner.dk", "ny@regioner.dk", "inde@a.dk", "ikke-en-mail"],
     }
     files = [("liste.csv", CSV.encode()), ("lyd.wav", wav_bytes())]
     return World(admin.id, lead.id, t1.id, params, samples, files)
