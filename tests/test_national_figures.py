@@ -152,3 +152,30 @@ def test_no_new_national_release_in_the_same_week(nation):
     from ordet.national.releases import is_due
 
     assert not is_due(national, PUBLISHED)
+
+
+def test_a_national_release_never_moves_an_institution_by_fewer_than_the_threshold(nation):
+    """Two more answers at S, five at a new tilbud Z of B's that is not in the rollout: B's
+    own release moves by seven, S by two. Were S shown in both national releases, the two
+    new answers at S could be read off the difference."""
+    national, units, rounds = nation
+    from ordet.rounds.models import RoundTilbud
+
+    later = MONDAY + timedelta(days=7)
+    z = make_tilbud(units["S"].specialomraade, "Z", variant="unge")
+    db.session.add(RoundTilbud(round_id=rounds["B"].id, tilbud_id=z.id, borgere_served=10))
+    for i in range(2):
+        make_response(rounds["B"], units["S"], answers(i), variant="unge", when=later)
+    for i in range(5):
+        make_response(rounds["B"], z, answers(i), variant="unge", when=later)
+    assert publish(rounds["B"], "unge", later + timedelta(days=8)) is not None
+    first = national_results(national)
+    second_release = publish_national(national, later + timedelta(days=8))
+    assert second_release is not None and second_release.number == 2
+    second = national_results(national, second_release)
+    s = ("tilbud", units["S"].id)
+    before, after = first.responses[s], second.responses[s]
+    assert before.hidden or after.hidden
+    operator_b = second.tree.parent[s]
+    assert first.responses[operator_b].hidden or second.responses[operator_b].hidden
+    assert first.responses[first.root].hidden or second.responses[second.root].hidden
