@@ -7,7 +7,6 @@ from ordet.kiosk.models import Device, EnrolmentCode
 from ordet.org.models import Specialomraade, Tilbud
 from ordet.rounds.models import Round
 
-
 SIKREDE = {
     "Sølager",
     "Sønderbro",
