@@ -14,7 +14,7 @@ from ordet.national.models import Institution, NationalRound
 from ordet.national.services import create_national_round
 from ordet.rounds.models import Round
 
-from .factories import make_organisation, make_specialomraade, make_tilbud
+from .factories import make_organisation, make_round, make_specialomraade, make_tilbud
 from .staff_helpers import login, make_user, post_form
 from .test_tenant_matrix import _snapshot
 
@@ -330,3 +330,36 @@ def test_an_organisation_round_joins_a_national_round(app, client, world):
     alone = post_form(client, url, {**_round_form(tilbud, "", {"borger": "1"}), "name": "Egen"})
     assert alone.status_code == 302
     assert db.session.scalar(db.select(Round.national_round_id).where(Round.name == "Egen")) is None
+
+
+def test_an_existing_round_joins_and_leaves_a_national_round(app, client, world):
+    national = create_national_round(None, "sikrede-2025", "Sikrede 2025", 2025)
+    tilbud = world["tilbud_b"]
+    young = make_round([tilbud], versions={"unge": 1})
+    adults = make_round([tilbud], versions={"borger": 1})
+    db.session.commit()
+    make_user("admin-b@b.dk", ADMIN, world["org_b"])
+    login(client, "admin-b@b.dk")
+    page = f"/staff/runder/{young.id}"
+    assert "Landsdækkende runde" in client.get(page).text
+    joined = post_form(
+        client, f"{page}/landsdaekkende", {"national_round_id": str(national.id)}, page
+    )
+    assert joined.status_code == 302
+    assert "Landsdækkende runde: Sikrede 2025" in client.get(page).text
+    db.session.expire_all()
+    assert db.session.get(Round, young.id).national_round_id == national.id
+    for round_, value in ((adults, str(national.id)), (young, "999999"), (young, "x")):
+        before = _snapshot()
+        url = f"/staff/runder/{round_.id}/landsdaekkende"
+        response = post_form(
+            client, url, {"national_round_id": value}, f"/staff/runder/{round_.id}"
+        )
+        assert response.status_code == 400, value
+        assert "landsdækkende runde" in response.text.lower() and 'role="alert"' in response.text
+        assert _snapshot() == before, value
+    left = post_form(client, f"{page}/landsdaekkende", {"national_round_id": ""}, page)
+    assert left.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Round, young.id).national_round_id is None
+    assert [e.organisation_id for e in _events("round.national")] == [world["org_b"].id] * 2

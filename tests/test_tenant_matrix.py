@@ -49,6 +49,7 @@ ROUTES = {
     "admin.rounds_new": LIST,
     "admin.rounds_edit": URL,
     "admin.rounds_status": URL,
+    "admin.rounds_national": URL,
     "admin.kiosks": LIST,
     "admin.kiosks_tilbud": URL,
     "admin.kiosks_code": URL,

@@ -164,7 +164,26 @@ def _units() -> list[Tilbud]:
     )
 
 
-def _round_page(round_: Round, extend_form: ExtendForm, error: AdminError | None):
+@bp.post("/runder/<int:round_id>/landsdaekkende")
+@requires(ROUNDS_MANAGE)
+def rounds_national(round_id: int):
+    """Let the round take part in a national round, or leave it (empty value)."""
+    round_ = round_or_404(round_id, ROUNDS_MANAGE)
+    value = request.form.get("national_round_id", "")
+    national_id = id_or_none(value) if value else None
+    try:
+        join_national_round(actor(), round_, -1 if value and national_id is None else national_id)
+    except AdminError as error:
+        db.session.rollback()
+        return _round_page(round_, ExtendForm(), None, error.message), 400
+    db.session.commit()
+    flash(_l("Ændringen er gemt."))
+    return redirect(url_for(".rounds_edit", round_id=round_.id))
+
+
+def _round_page(
+    round_: Round, extend_form: ExtendForm, error: AdminError | None, national_error=None
+):
     names = dict(
         db.session.execute(
             db.select(Tilbud.id, Tilbud.name).where(
@@ -183,4 +202,6 @@ def _round_page(round_: Round, extend_form: ExtendForm, error: AdminError | None
         national=db.session.get(NationalRound, round_.national_round_id)
         if round_.national_round_id
         else None,
+        national_rounds=national_rounds(),
+        national_error=national_error,
     )
