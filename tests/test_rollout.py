@@ -114,7 +114,8 @@ def test_statuses_rounds_held_and_responses_on_dated_rounds(app, rollout):
     }
     # Responses as the newest national release of the newest national round shows them:
     # Bakkegården's is the 2026 round's, which hides it; Stevnsfortet's the 2025 round's.
-    assert rows["Bakkegården"].responses is None
+    assert rows["Bakkegården"].responses is None and rows["Bakkegården"].released
+    assert rows["Stevnsfortet"].released and not rows["Senere"].released
     assert rows["Bakkegården"].national_round == "Sikrede 2026"
     assert rows["Stevnsfortet"].responses == 12
     assert rows["Ikke Startet"].responses is None and rows["Ikke Startet"].national_round is None
@@ -143,6 +144,11 @@ def _page_world():
     national = _national("sikrede-2025", 2025)
     _round([grenen], today - timedelta(days=5), today + timedelta(days=5), national)
     _release(national, {}, {grenen: 2})
+    # A round under way in a national round with no release yet.
+    kompasset = make_tilbud(area, "Kompasset", "unge")
+    db.session.add(Institution(tilbud_id=kompasset.id, planned_year=2026, planned_quarter=1))
+    later = _national("sikrede-2026", 2026)
+    _round([kompasset], today - timedelta(days=5), today + timedelta(days=5), later)
     db.session.commit()
     return org, area, grenen
 
@@ -166,6 +172,7 @@ def test_the_rollout_page_for_the_platform_admin_and_the_national_analyst(app, c
     assert '<th scope="col">Planlagt start</th>' in table and '<th scope="row">Grenen</th>' in table
     assert "2025, 3. kvartal" in table and "Region Midtjylland" in table
     assert "For få svar" in table  # Grenen's respondents are hidden
+    assert "Ikke offentliggjort endnu" in table  # Kompasset's round has no national release
     assert "I gang" in table and "Planlagt" in table
     assert "Forsinket" in table  # Koglen: 2025, 1st quarter, and no round
 

@@ -42,6 +42,8 @@ class RolloutRow:
     overdue: bool = False
     # The national round the responses are from (its name), if any.
     national_round: str | None = None
+    # Whether a national release covers the institution (responses None and released: hidden).
+    released: bool = False
 
     @property
     def planned_label(self) -> str:
@@ -96,13 +98,14 @@ def _newest(rounds: list[Round], nationals: dict[int, NationalRound]) -> Nationa
     return max(taking_part, key=lambda n: (n.year, n.id), default=None)
 
 
-def _responses(national: NationalResults | None, tilbud_id: int) -> int | None:
+def _responses(national: NationalResults | None, tilbud_id: int) -> tuple[int | None, bool]:
+    """(respondents shown, whether a national release covers the institution)."""
     if national is None or national.release is None:
-        return None
+        return None, False
     stats = national.responses.get(("tilbud", tilbud_id))
-    if stats is None or stats.hidden:
-        return None
-    return stats.n
+    if stats is None:
+        return None, False
+    return (None if stats.hidden else stats.n), True
 
 
 def rollout_rows(today: date) -> list[RolloutRow]:
@@ -124,6 +127,9 @@ def rollout_rows(today: date) -> list[RolloutRow]:
         national = _newest(rounds, nationals)
         if national is not None and national.id not in figures:
             figures[national.id] = national_results(national)
+        responses, released = _responses(
+            figures.get(national.id) if national else None, institution.tilbud_id
+        )
         out.append(
             RolloutRow(
                 institution.tilbud_id,
@@ -132,11 +138,12 @@ def rollout_rows(today: date) -> list[RolloutRow]:
                 institution.planned_year,
                 institution.planned_quarter,
                 len(rounds),
-                _responses(figures.get(national.id) if national else None, institution.tilbud_id),
+                responses,
                 status,
                 overdue=status == PLANNED
                 and today > quarter_end(institution.planned_year, institution.planned_quarter),
                 national_round=national.name if national else None,
+                released=released,
             )
         )
     return out
