@@ -363,3 +363,28 @@ def test_an_existing_round_joins_and_leaves_a_national_round(app, client, world)
     db.session.expire_all()
     assert db.session.get(Round, young.id).national_round_id is None
     assert [e.organisation_id for e in _events("round.national")] == [world["org_b"].id] * 2
+
+
+def test_an_org_admin_sees_nothing_of_a_colleagues_national_role(app, client, world):
+    """A person who is also a national analyst: the organisation's admin sees and changes only
+    the organisation's grant; deactivating there leaves the account and the national role."""
+    make_user("admin-b@b.dk", ADMIN, world["org_b"])
+    both = make_user("begge@b.dk", TILBUD_LEAD, world["tilbud_b"], name="Begge")
+    both.grants.append(Grant(role=NATIONAL_ANALYST, name="Begge"))
+    db.session.commit()
+    login(client, "admin-b@b.dk")
+    for url in ("/staff/brugere", f"/staff/brugere/{both.id}"):
+        page = client.get(url)
+        assert page.status_code == 200 and "Landsanalytiker" not in page.text
+    off = post_form(
+        client, f"/staff/brugere/{both.id}/aktiv", {"active": "0"}, f"/staff/brugere/{both.id}"
+    )
+    assert off.status_code == 302
+    db.session.expire_all()
+    user = db.session.get(User, both.id)
+    assert user.active  # the account lives on for its national role
+    assert {(g.role, g.active) for g in user.grants} == {
+        (TILBUD_LEAD, False),
+        (NATIONAL_ANALYST, True),
+    }
+    assert [e.organisation_id for e in _events("user.deactivate")] == [world["org_b"].id]
