@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..org.models import Specialomraade, Tilbud
 from ..questionnaires import get as get_questionnaire
 from ..questionnaires.model import Question, Questionnaire
 from ..results.aggregate import NodeKey, Stats, _add
@@ -128,32 +127,24 @@ def national_results(
 def _counts(release_id: int, operators: Collection[int] | None):
     """({operator: {(question, value): n}}, {institution: (operator, {(question, value): n})})
     of a release, the latter for the institutions of ``operators`` (None: all)."""
-    operator = Specialomraade.organisation_id
-    joined = (
-        select()
-        .select_from(NationalReleaseCount)
-        .join(Tilbud, Tilbud.id == NationalReleaseCount.tilbud_id)
-        .join(Specialomraade, Specialomraade.id == Tilbud.specialomraade_id)
-        .where(NationalReleaseCount.release_id == release_id)
-    )
+    count = NationalReleaseCount
     by_operator: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
-    key, value = NationalReleaseCount.question_key, NationalReleaseCount.value
-    for org_id, k, v, n in db.session.execute(
-        joined.add_columns(operator, key, value, func.sum(NationalReleaseCount.count)).group_by(
-            operator, key, value
-        )
+    for org_id, key, value, n in db.session.execute(
+        select(count.operator_id, count.question_key, count.value, func.sum(count.count))
+        .where(count.release_id == release_id)
+        .group_by(count.operator_id, count.question_key, count.value)
     ):
-        by_operator[org_id][k, v] = int(n)
+        by_operator[org_id][key, value] = int(n)
     by_institution: dict[int, tuple[int, dict[tuple[str, str], int]]] = {}
     if operators is not None and not operators:
         return by_operator, by_institution
-    query = joined.add_columns(operator, NationalReleaseCount.tilbud_id, key, value).add_columns(
-        NationalReleaseCount.count
-    )
+    query = select(
+        count.operator_id, count.tilbud_id, count.question_key, count.value, count.count
+    ).where(count.release_id == release_id)
     if operators is not None:
-        query = query.where(operator.in_(list(operators)))
-    for org_id, tilbud_id, k, v, n in db.session.execute(query):
-        by_institution.setdefault(tilbud_id, (org_id, {}))[1][k, v] = n
+        query = query.where(count.operator_id.in_(list(operators)))
+    for org_id, tilbud_id, key, value, n in db.session.execute(query):
+        by_institution.setdefault(tilbud_id, (org_id, {}))[1][key, value] = n
     return by_operator, by_institution
 
 

@@ -141,10 +141,12 @@ def publish_national(national_round: NationalRound, today: date) -> NationalRele
     )
     db.session.add(release)
     db.session.flush()
+    operator_of = {key[1]: tree.parent[key][1] for key in tree.units if key[0] == "tilbud"}
     rows = [
         {
             "release_id": release.id,
             "tilbud_id": tilbud,
+            "operator_id": operator_of[tilbud],
             "question_key": key,
             "value": value,
             "count": n,
