@@ -21,7 +21,7 @@ import logging
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..disclosure import LinkedTable, protect
@@ -103,7 +103,7 @@ def publish_national(national_round: NationalRound, today: date) -> NationalRele
     questionnaire = core_questionnaire(national_round)
     tree = national_tree(national_round)
     institutions = [key[1] for key in tree.units if key[0] == "tilbud"]
-    keys = [RESPONSES_KEY, *(q.key for q in questionnaire.questions)]
+    keys = [RESPONSES_KEY, *(q.key for q in questionnaire.questions if q.has_scale)]
     earlier = list(
         db.session.scalars(
             select(NationalRelease)
@@ -141,13 +141,21 @@ def publish_national(national_round: NationalRound, today: date) -> NationalRele
     )
     db.session.add(release)
     db.session.flush()
-    db.session.add_all(
-        NationalReleaseCount(
-            release_id=release.id, tilbud_id=tilbud, question_key=key, value=value, count=n
-        )
+    operator_of = {key[1]: tree.parent[key][1] for key in tree.units if key[0] == "tilbud"}
+    rows = [
+        {
+            "release_id": release.id,
+            "tilbud_id": tilbud,
+            "operator_id": operator_of[tilbud],
+            "question_key": key,
+            "value": value,
+            "count": n,
+        }
         for tilbud, by_key in now.items()
         for (key, value), n in by_key.items()
-    )
+    ]
+    if rows:
+        db.session.execute(insert(NationalReleaseCount), rows)
     db.session.flush()
     return release
 
