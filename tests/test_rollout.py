@@ -60,6 +60,7 @@ def _release(national, shown: dict, hidden: dict) -> None:
                 question_key=RESPONSES_KEY,
                 value="complete",
                 count=n,
+                operator_id=tilbud.specialomraade.organisation_id,
             )
         )
     db.session.flush()
