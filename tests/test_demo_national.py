@@ -14,7 +14,8 @@ from ordet.national.rollout import DONE, PLANNED, RUNNING, rollout_rows
 from ordet.org.models import Organisation, Tilbud
 from ordet.rounds.models import Round
 
-from .staff_helpers import login
+from .staff_helpers import login, post_form
+from .test_tenant_matrix import _snapshot
 
 MODELS = (Organisation, Tilbud, Round, User, Grant, Institution, NationalRound, NationalRelease)
 INSTITUTIONS = {
@@ -95,3 +96,13 @@ def test_seed_demo_loads_the_national_rollout_twice_the_same(app, runner, client
     assert operator.get("/staff/landsplan/udrulning").status_code == 403
     rounds = operator.get("/staff/runder").text
     assert "Ordet er dit – Region Sjælland" in rounds and "Region Hovedstaden" not in rounds
+
+    # Its round is in the published national figures: leaving now would let the next national
+    # release's difference show what this one hides, so it is refused and nothing changes.
+    own = db.session.scalar(db.select(Round).where(Round.slug == "region-sjaelland-sikrede"))
+    page = f"/staff/runder/{own.id}"
+    before = _snapshot()
+    left = post_form(operator, f"{page}/landsdaekkende", {"national_round_id": ""}, page)
+    assert left.status_code == 400
+    assert "kan ikke længere skifte" in left.text
+    assert _snapshot() == before

@@ -20,8 +20,9 @@ from ..auth.users import _clean_email
 from ..extensions import db
 from ..org.models import Organisation, Specialomraade, Tilbud
 from ..questionnaires import get as get_questionnaire
+from ..results.models import Release
 from ..rounds.models import Round
-from .models import QUARTERS, Institution, NationalRound
+from .models import QUARTERS, Institution, NationalRelease, NationalRound
 
 # The rollout runs 2025-2027 (issue 21); a plan outside it is a typing error.
 PLAN_YEARS = (2025, 2026, 2027)
@@ -245,6 +246,13 @@ def join_national_round(actor_id: int | None, round_: Round, national_round_id: 
             )
     if round_.national_round_id == national_round_id:
         return
+    if _published_with(round_):
+        # Leaving would take its figures out of the next national release: the difference
+        # would show what the earlier one hid. Once published with it, the round stays.
+        raise AdminError(
+            _l("Runden er med i offentliggjorte landstal og kan ikke længere skifte."),
+            "national_round_id",
+        )
     old = round_.national_round_id
     round_.national_round_id = national.id if national else None
     db.session.flush()
@@ -255,3 +263,14 @@ def join_national_round(actor_id: int | None, round_: Round, national_round_id: 
         {"national_round": [old, round_.national_round_id]},
         organisation_id=round_.organisation_id,
     )
+
+
+def _published_with(round_: Round) -> bool:
+    """Whether a national release of the round's national round was made from its figures."""
+    if round_.national_round_id is None:
+        return False
+    own = set(db.session.scalars(select(Release.id).where(Release.round_id == round_.id)))
+    releases = db.session.scalars(
+        select(NationalRelease).where(NationalRelease.national_round_id == round_.national_round_id)
+    )
+    return any(own & set(release.sources) for release in releases)
