@@ -213,3 +213,27 @@ def test_offline_purge_lets_go_of_receipts_and_full_allowances(app, tablet, unit
     assert runner.invoke(args=["purge"]).exit_code == 0
     db.session.expire_all()
     assert db.session.scalar(select(Device.pace_full_at)) is None
+
+
+def test_offline_held_back_responses_are_discarded_by_staff_and_logged(app, tablet, unit):
+    from ordet.audit import AuditEvent
+    from ordet.auth.models import ADMIN
+
+    from .staff_helpers import make_user, session_login
+
+    app.config["KIOSK_PACE_ALLOWANCE"] = 1
+    assert [send(app, tablet, unit).status_code for _ in range(4)] == [201, 202, 202, 202]
+    staff = app.test_client()
+    session_login(staff, make_user("leder@tempo.dk", ADMIN, unit.specialomraade.organisation))
+    page = staff.get(f"/staff/tablets/{unit.id}")
+    assert "3 svar holdt tilbage" in page.text
+    url = f"/staff/tablets/{unit.id}/holdt-tilbage/kasser"
+    assert staff.post(url, data={}).status_code == 400  # no CSRF token: nothing deleted
+    assert held_back() == 3
+    done = staff.post(url, data={"csrf_token": csrf_from(page.text)}, follow_redirects=True)
+    assert done.status_code == 200
+    assert "3 svar holdt tilbage er slettet." in done.text
+    assert "svar holdt tilbage:" not in done.text.replace("\n", "")
+    assert held_back() == 0 and stored() == 1  # the stored one is untouched
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "kiosk.kept_discard"))
+    assert event is not None and event.target == f"tilbud:{unit.id}"
