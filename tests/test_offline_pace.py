@@ -152,6 +152,14 @@ def test_offline_refused_response_spends_nothing(app, tablet, unit):
     assert send(app, tablet, unit).status_code == 201  # the one left was not spent above
 
 
+def test_offline_round_no_row_can_name_is_kept_not_an_error(app, tablet, unit):
+    for round_id in (10**12, -5, "x"):
+        content = dict(payload(unit.round.id, answers_for(app)), round=round_id)
+        sent = tablet.post("/kiosk/offline/svar", json=seal(app.instance_path, content))
+        assert sent.status_code == 202, sent.text
+    assert stored() == 0
+
+
 # PostgreSQL only: SQLite takes one writer at a time, so the race cannot be held open there.
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 def test_offline_concurrent_send_cannot_spend_the_last_of_the_allowance_twice(app, tablet, unit):

@@ -83,11 +83,13 @@ def completed_online(draft_key: str, round_id: int) -> None:
 
 
 def _round_id(payload: dict) -> int:
-    """The round a response names, for pruning its receipt (``receipts``); 0 if none."""
+    """The round a response names, for pruning its receipt (``receipts``); 0 if none (or a
+    number no round id can be: the column is a 32-bit integer)."""
     try:
-        return max(0, int(payload.get("round")))
+        found = int(payload.get("round"))
     except (TypeError, ValueError, OverflowError):
         return 0
+    return found if 0 < found < 2**31 else 0
 
 
 def _receipt(id_hash: str) -> str | None:
@@ -163,7 +165,7 @@ def _checked(tablet, payload: dict, today: date):
     """The round, tilbud, questionnaire and checked answers, or the ``Outcome`` of keeping it."""
     try:
         week = date.fromisoformat(str(payload.get("week")))
-        round_ = db.session.get(Round, int(payload.get("round")))
+        round_ = db.session.get(Round, _round_id(payload))  # 0: none
     except (TypeError, ValueError):
         return Outcome(KEPT, INVALID)
     tilbud = db.session.get(Tilbud, tablet.tilbud_id)
