@@ -19,6 +19,7 @@ from ordet.invitations import services as invitations
 from ordet.kiosk import pin
 from ordet.kiosk.models import Device
 from ordet.national.models import Institution, NationalRound
+from ordet.offline.models import TOO_SOON, OfflineKept
 from ordet.questionnaires import get as get_questionnaire
 from ordet.read_aloud import services as read_aloud
 from ordet.results.comments import comment_ref
@@ -110,6 +111,11 @@ def build_world() -> World:
         )
         db.session.add(device)
         devices.append(device)
+    # A response held back from t1's tablets: the tablets page then offers to delete them.
+    monday = today - timedelta(days=today.weekday())
+    db.session.add(
+        OfflineKept(tilbud_id=t1.id, reason=TOO_SOON, arrived_week=monday, envelope="{}")
+    )
     pin.set_pin(admin.id, t1, PIN, today)
     borger = get_questionnaire("borger", 1)
     read_aloud.store(admin.id, org_a.id, borger, "tryg", "da", wav_bytes(), today)

@@ -55,6 +55,7 @@ ROUTES = {
     "admin.kiosks_code": URL,
     "admin.kiosks_pin": URL,
     "admin.kiosks_revoke": URL,
+    "admin.kiosks_discard_kept": URL,
     "admin.audio": LIST,
     "admin.audio_question": URL,
     "admin.audio_delete": URL,
