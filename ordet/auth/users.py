@@ -15,16 +15,7 @@ from ..admin.errors import AdminError
 from ..audit import record_event, record_for_each
 from ..extensions import db
 from ..org.models import Organisation, Specialomraade, Tilbud
-from .models import (
-    ADMIN,
-    ANALYST,
-    AREA_LEAD,
-    NATIONAL_ANALYST,
-    ROLES,
-    TILBUD_LEAD,
-    Grant,
-    User,
-)
+from .models import ADMIN, ANALYST, AREA_LEAD, NATIONAL_ANALYST, ROLES, TILBUD_LEAD, Grant, User
 from .permissions import COMMENTS_READ, USERS_MANAGE, permissions_of
 from .scope import Scope
 from .services import issue_token, normalise_email
@@ -47,9 +38,8 @@ ROLE_NAMES = {
 def resolve_scope(value: str, by_slug: bool = False) -> tuple[str, object]:
     """``organisation:ID`` (or ``:slug`` from the CLI) to (kind, unit); AdminError if unknown."""
     kind, _, key = (value or "").partition(":")
-    model = {"organisation": Organisation, "specialomraade": Specialomraade, "tilbud": Tilbud}.get(
-        kind
-    )
+    models = {"organisation": Organisation, "specialomraade": Specialomraade, "tilbud": Tilbud}
+    model = models.get(kind)
     unit = None
     if model is not None and key:
         if by_slug:
