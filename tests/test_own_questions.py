@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from ordet.answering.models import Answer, Response
-from ordet.auth.models import Grant, User
+from ordet.auth.models import ADMIN, Grant, User
 from ordet.extensions import db
 from ordet.national.figures import core_questionnaire
 from ordet.national.models import NationalRound
@@ -23,7 +23,7 @@ from . import kiosk_helpers as kiosk
 from .factories import csrf_from, enrol, make_round, make_specialomraade, make_tilbud
 from .offline_helpers import payload, seal
 from .results_data import make_response
-from .staff_helpers import session_login
+from .staff_helpers import make_user, session_login
 
 OWN = ("glad_for_skolen", "sover_godt")
 OWN_TEXT = "Er du glad for skolen her?"
@@ -230,3 +230,17 @@ def test_loader_refuses_an_own_free_text_question():
         raw["questions"][0].pop("pictogram")
 
     assert "kan ikke være et tekstspørgsmål" in refusal(free_text)
+
+
+def test_rm_admin_can_record_its_own_questions_another_admin_cannot_reach_them(world, app, client):
+    unit_a, unit_b, _, _ = world
+    rm, other = (unit.specialomraade.organisation for unit in (unit_a, unit_b))
+    session_login(client, make_user("admin@rm.dk", ADMIN, rm))
+    listing = client.get("/staff/oplaesning/")
+    assert f'/staff/oplaesning/{rm.id}/unge/1/glad_for_skolen"' in listing.text
+    page = client.get(f"/staff/oplaesning/{rm.id}/unge/1/glad_for_skolen")
+    assert page.status_code == 200 and OWN_TEXT in page.text
+    stranger = app.test_client()
+    session_login(stranger, make_user("admin@rsj.dk", ADMIN, other))
+    assert "glad_for_skolen" not in stranger.get("/staff/oplaesning/").text
+    assert stranger.get(f"/staff/oplaesning/{other.id}/unge/1/glad_for_skolen").status_code == 404
