@@ -4,23 +4,35 @@ only; never in the core questionnaire the national figures read; a bad extension
 
 import io
 import tomllib
-from datetime import date
+from datetime import date, timedelta
 
 import openpyxl
 import pytest
+from sqlalchemy import select
 
 from ordet.answering.models import Answer, Response
 from ordet.auth.models import ADMIN, Grant, User
 from ordet.extensions import db
-from ordet.national.figures import core_questionnaire
-from ordet.national.models import NationalRound
+from ordet.national.figures import core_questionnaire, national_results
+from ordet.national.models import Institution, NationalReleaseCount, NationalRound
+from ordet.national.releases import publish_national
 from ordet.org.models import Organisation
 from ordet.questionnaires import QuestionnaireError, get
 from ordet.questionnaires.easy_language import check
 from ordet.questionnaires.own_questions import ORGANISATIONS, all_extended, extend
+from ordet.results.models import ReleaseCount
+from ordet.results.releases import publish
+from ordet.weeks import week_of
 
 from . import kiosk_helpers as kiosk
-from .factories import csrf_from, enrol, make_round, make_specialomraade, make_tilbud
+from .factories import (
+    csrf_from,
+    enrol,
+    make_organisation,
+    make_round,
+    make_specialomraade,
+    make_tilbud,
+)
 from .offline_helpers import payload, seal
 from .results_data import make_response
 from .staff_helpers import make_user, session_login
@@ -244,3 +256,46 @@ def test_rm_admin_can_record_its_own_questions_another_admin_cannot_reach_them(w
     session_login(stranger, make_user("admin@rsj.dk", ADMIN, other))
     assert "glad_for_skolen" not in stranger.get("/staff/oplaesning/").text
     assert stranger.get(f"/staff/oplaesning/{other.id}/unge/1/glad_for_skolen").status_code == 404
+
+
+def test_the_national_figures_never_hold_them(app):
+    """rm's own release counts its own questions; the national release from it does not."""
+    monday = week_of(date.today()) - timedelta(days=7 * 4)
+    national = NationalRound(slug="sikrede-2025", name="Sikrede 2025", year=2025)
+    rm = Organisation(slug="rm", name="Region Midtjylland")
+    db.session.add_all([national, rm])
+    db.session.flush()
+    rounds = []
+    for organisation in (rm, make_organisation("Region Sjælland")):
+        area = make_specialomraade(organisation)
+        units = [make_tilbud(area, variant="unge") for _ in range(2)]
+        round_ = make_round(units, monday - timedelta(days=7), date.today() + timedelta(days=30))
+        round_.national_round_id = national.id
+        rounds.append(round_)
+        for unit in units:
+            db.session.add(Institution(tilbud_id=unit.id, planned_year=2025, planned_quarter=1))
+            for i in range(8):
+                own = {"glad_for_skolen": "ja", "sover_godt": "nej"} if organisation is rm else {}
+                answers = {"trives": ("ja", "nej")[i % 2], "tryg": "ja", **own}
+                make_response(round_, unit, answers, variant="unge", when=monday)
+    published = monday + timedelta(days=8)
+    own_release = publish(rounds[0], "unge", published)
+    publish(rounds[1], "unge", published)
+    release = publish_national(national, published)
+    assert release is not None
+    keys = set(
+        db.session.scalars(
+            select(ReleaseCount.question_key).where(ReleaseCount.release_id == own_release.id)
+        )
+    )
+    assert set(OWN) <= keys  # rm's own figures have them
+    national_keys = set(
+        db.session.scalars(
+            select(NationalReleaseCount.question_key).where(
+                NationalReleaseCount.release_id == release.id
+            )
+        )
+    )
+    assert "trives" in national_keys and not set(OWN) & national_keys
+    figures = national_results(national)
+    assert not set(OWN) & set(figures.questions) and "hverdag" not in figures.themes
