@@ -19,7 +19,7 @@ from ordet.national.releases import publish_national
 from ordet.org.models import Organisation
 from ordet.questionnaires import QuestionnaireError, get
 from ordet.questionnaires.easy_language import check
-from ordet.questionnaires.own_questions import ORGANISATIONS, all_extended, extend
+from ordet.questionnaires.own_questions import ORGANISATIONS, all_extended, extend, load_extension
 from ordet.results.models import ReleaseCount
 from ordet.results.releases import publish
 from ordet.weeks import week_of
@@ -299,3 +299,15 @@ def test_the_national_figures_never_hold_them(app):
     assert "trives" in national_keys and not set(OWN) & national_keys
     figures = national_results(national)
     assert not set(OWN) & set(figures.questions) and "hverdag" not in figures.themes
+
+
+def test_loader_refuses_show_if_on_a_later_question_and_an_unknown_base(tmp_path):
+    def later(raw):
+        raw["questions"][0]["show_if"] = {"question": "sover_godt", "any_of": ["ja"]}
+
+    assert "'glad_for_skolen': show_if skal pege på et tidligere spørgsmål" in refusal(later)
+    folder = tmp_path / "rm"
+    folder.mkdir()
+    (folder / "unge-v9.toml").write_text('extends = "unge"\nversion = 9\n', "utf-8")
+    with pytest.raises(QuestionnaireError, match=r"^rm/unge-v9.toml: unge-v9 findes ikke$"):
+        load_extension(folder / "unge-v9.toml", "rm")
