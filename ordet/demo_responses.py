@@ -7,7 +7,7 @@ from .answering.models import COMPLETE, PARTIAL, Answer, Response
 from .demo import VARIANTS
 from .extensions import db
 from .org.models import Tilbud
-from .questionnaires import get as get_questionnaire
+from .questionnaires.scoped import of_organisation
 from .rounds.models import Round
 from .weeks import week_of
 
@@ -32,14 +32,19 @@ def synthetic_responses(rounds: list[Round], tilbud: list[Tilbud], wanted: int, 
     rng = random.Random(existing)  # noqa: S311 (synthetic data)
     next_response = (db.session.scalar(db.select(db.func.max(Response.id))) or 0) + 1
     next_answer = (db.session.scalar(db.select(db.func.max(Answer.id))) or 0) + 1
-    questionnaires = {v: get_questionnaire(v, 1) for v in VARIANTS}
+    # As each round's organisation asks them: with its own questions.
+    questionnaires = {
+        (r.organisation_id, v): of_organisation(r.organisation_id, v, 1)
+        for r in rounds
+        for v in VARIANTS
+    }
     batch_responses: list[dict] = []
     batch_answers: list[dict] = []
     for _ in range(missing):
         round_ = rng.choice(rounds)
         unit = rng.choice(tilbud)
         variant = "paaroerende" if rng.random() < 0.2 else unit.kiosk_variant
-        questionnaire = questionnaires[variant]
+        questionnaire = questionnaires[round_.organisation_id, variant]
         status = PARTIAL if rng.random() < 0.1 else COMPLETE
         span = (min(round_.closes_on, today) - round_.opens_on).days
         answers = _synthetic_answers(rng, questionnaire, status == PARTIAL)

@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from ..auth.access import requires
 from ..auth.permissions import AUDIO_MANAGE
 from ..extensions import db
-from ..questionnaires import all_versions
 from ..questionnaires import get as get_questionnaire
+from ..questionnaires.scoped import all_of_organisation
 from ..read_aloud import services
 from ..request_bodies import takes_files
 from . import bp
@@ -45,7 +45,7 @@ def audio():
         "admin/audio.html",
         organisations=choices,
         organisation=organisation,
-        questionnaires=sorted(all_versions().values(), key=lambda q: (q.key, q.version)),
+        questionnaires=all_of_organisation(organisation.id) if organisation else [],
         recordings=services.recordings_of(organisation.id) if organisation else {},
         language_names=LANGUAGE_NAMES,
         max_size=services.megabytes(services.max_bytes()),
@@ -101,7 +101,7 @@ def audio_delete(organisation_id: int, questionnaire: str, version: int, questio
 
 def _question_or_404(organisation_id: int, questionnaire: str, version: int, question: str):
     organisation = organisation_or_404(organisation_id, AUDIO_MANAGE)
-    found = get_questionnaire(questionnaire, version)
+    found = get_questionnaire(questionnaire, version, organisation.slug)
     if found is None or found.question(question) is None:
         abort(404)
     return organisation, found

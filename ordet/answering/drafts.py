@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, select
 
 from ..database import json_object_agg
 from ..extensions import db
+from ..org.models import Organisation
 from ..rounds.models import OPEN, Round, status_on
 from ..security import hash_secret
 from .models import DRAFT, Answer, Response
@@ -28,6 +29,7 @@ class Draft:
     answers: dict[str, str] = field(default_factory=dict)
     round_dates: tuple[date, date, bool] | None = None  # opens_on, closes_on, closed_early
     organisation_id: int | None = None  # the round's: whose read-aloud recordings play
+    organisation_slug: str | None = None  # the round's: whose own questions are asked
 
     def round_is_open(self, today: date) -> bool:
         return self.round_dates is not None and status_on(today, *self.round_dates) == OPEN
@@ -50,6 +52,7 @@ def draft_by_id(response_id: int) -> Draft | None:
 RESPONSE = Response.__table__
 ANSWER = Answer.__table__
 ROUND = Round.__table__
+ORGANISATION = Organisation.__table__
 
 # A draft, its round's dates and its answers as one JSON object: one row however many answers
 # there are (a row per answer, each repeating the draft's twelve columns, cost more to fetch
@@ -74,8 +77,10 @@ _DRAFTS = (
         ROUND.c.closed_early,
         ROUND.c.organisation_id,
         _ANSWERS,
+        ORGANISATION.c.slug,
     )
     .join(ROUND, ROUND.c.id == RESPONSE.c.round_id)
+    .join(ORGANISATION, ORGANISATION.c.id == ROUND.c.organisation_id)
     .where(RESPONSE.c.status == DRAFT)
 )
 
@@ -89,7 +94,7 @@ def _load(statement, key: str | int) -> Draft | None:
     if row is None:
         return None
     (id_, round_id, tilbud_id, variant, version, channel, language, assisted) = row[:8]
-    opens_on, closes_on, closed_early, organisation_id, answers = row[8:13]
+    opens_on, closes_on, closed_early, organisation_id, answers, organisation_slug = row[8:14]
     return Draft(
         id=id_,
         round_id=round_id,
@@ -102,4 +107,5 @@ def _load(statement, key: str | int) -> Draft | None:
         answers=answers or {},  # no answers: "{}" on SQLite, NULL on PostgreSQL
         round_dates=(opens_on, closes_on, bool(closed_early)),
         organisation_id=organisation_id,
+        organisation_slug=organisation_slug,
     )

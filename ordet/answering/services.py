@@ -66,6 +66,7 @@ def start(
         id=inserted.inserted_primary_key[0],
         round_dates=(round_.opens_on, round_.closes_on, round_.closed_early),
         organisation_id=round_.organisation_id,
+        organisation_slug=questionnaire.organisation,  # set when it has own questions
         **values,
     )
 

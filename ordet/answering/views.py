@@ -56,7 +56,9 @@ def load_respondent():
             "error.html", title=_l("Spørgeskemaet er lukket"), message=_l("Tak for din interesse.")
         ), 403
     g.draft, g.channel = draft, channel
-    g.questionnaire = get_questionnaire(draft.questionnaire, draft.questionnaire_version)
+    g.questionnaire = get_questionnaire(
+        draft.questionnaire, draft.questionnaire_version, draft.organisation_slug
+    )
     respondent_session.touch()
     return None
 

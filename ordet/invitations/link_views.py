@@ -20,7 +20,7 @@ from ..answering import session as respondent_session
 from ..answering.models import LINK
 from ..extensions import csrf, db, limiter
 from ..org.models import Tilbud
-from ..questionnaires import get as get_questionnaire
+from ..questionnaires.scoped import of_round
 from ..rounds.models import Round
 from ..security import hash_secret
 from . import asker, link_drafts, services
@@ -66,7 +66,7 @@ def _usable(token: str):
     version = round_.version_of(VARIANT)
     if not round_.is_open(date.today()) or version is None:
         return None, _gone(_l("Spørgeskemaet er lukket. Tak for din interesse."))
-    return (invitation, round_, get_questionnaire(VARIANT, version)), None
+    return (invitation, round_, of_round(round_, VARIANT, version)), None
 
 
 @bp.get("/")

@@ -10,7 +10,7 @@ from ..answering import session as respondent_session
 from ..extensions import db, limiter
 from ..org.models import Tilbud
 from ..pages import statement_settings
-from ..questionnaires import get as get_questionnaire
+from ..questionnaires.scoped import of_round
 from ..rounds.queries import open_round_for
 from . import pin, services
 from .channel import COOKIE_NAME, current_device
@@ -34,11 +34,7 @@ def _round_and_questionnaire():
     round_ = open_round_for(tilbud, tilbud.kiosk_variant, date.today())
     if round_ is None:
         return tilbud, None, None
-    return (
-        tilbud,
-        round_,
-        get_questionnaire(tilbud.kiosk_variant, round_.version_of(tilbud.kiosk_variant)),
-    )
+    return tilbud, round_, of_round(round_, tilbud.kiosk_variant)
 
 
 @bp.get("/")

@@ -27,7 +27,7 @@ from ..extensions import db
 from ..kiosk import allowance
 from ..kiosk import services as kiosk_services
 from ..org.models import Tilbud
-from ..questionnaires import get as get_questionnaire
+from ..questionnaires.scoped import of_round
 from ..rounds.models import Round, RoundTilbud
 from ..security import new_token
 from ..weeks import week_of
@@ -179,7 +179,7 @@ def _checked(tablet, payload: dict, today: date):
     version = round_.version_of(tilbud.kiosk_variant)
     if payload.get("questionnaire") != tilbud.kiosk_variant or payload.get("version") != version:
         return Outcome(KEPT, INVALID)
-    questionnaire = get_questionnaire(tilbud.kiosk_variant, version)
+    questionnaire = of_round(round_, tilbud.kiosk_variant, version)
     answers = payload.get("answers")
     if payload.get("language") not in questionnaire.languages or not _valid(questionnaire, answers):
         return Outcome(KEPT, INVALID)

@@ -166,6 +166,7 @@ def parse(raw: dict, source: str = "<tekst>") -> Questionnaire:
         languages=languages,
         themes=themes,
         questions=tuple(questions),
+        national_core=raw.get("national_core", False) is True,
     )
 
 
@@ -193,7 +194,15 @@ def all_versions() -> dict[tuple[str, int], Questionnaire]:
     return found
 
 
-def get(key: str, version: int) -> Questionnaire | None:
+def get(key: str, version: int, organisation: str | None = None) -> Questionnaire | None:
+    """Questionnaire ``key`` version ``version``; for ``organisation`` (a slug) with that
+    organisation's own questions merged in, when it has any (see ``own_questions``)."""
+    if organisation is not None:
+        from .own_questions import all_extended
+
+        extended = all_extended().get((organisation, key, version))
+        if extended is not None:
+            return extended
     return all_versions().get((key, version))
 
 

@@ -83,6 +83,12 @@ class Questionnaire:
     languages: tuple[str, ...]
     themes: dict[str, TextByLanguage]
     questions: tuple[Question, ...]
+    # The national core (``national_core = true`` in its file): shared by every organisation
+    # in a national round; only its questions count nationally.
+    national_core: bool = False
+    # Set on an organisation's merged questionnaire: its slug and the keys of its own questions.
+    organisation: str | None = None
+    own_keys: frozenset[str] = frozenset()
 
     @property
     def ident(self) -> str:

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..org.models import Organisation
-from ..questionnaires import get as get_questionnaire
 from ..questionnaires.model import Question, Questionnaire
+from ..questionnaires.scoped import of_round
 from ..rounds.models import Round, RoundQuestionnaire
 from .linked import ALL, RESPONDENTS
 from .models import RESPONSES_KEY, Release, ReleaseCount
@@ -80,8 +80,8 @@ class RoundResults:
 
 
 def questionnaire_of(round_: Round, variant: str) -> Questionnaire | None:
-    version = round_.version_of(variant)
-    return get_questionnaire(variant, version) if version is not None else None
+    """The questionnaire as ``round_``'s organisation asks it: with its own questions."""
+    return of_round(round_, variant)
 
 
 def load_counts(release_id: int, group: str | None) -> list[tuple[int, str, str, int]]:

@@ -20,7 +20,7 @@ from ..disclosure import LinkedTable, audit
 from ..disclosure.audit import Report
 from ..extensions import db
 from ..org.models import Organisation
-from ..questionnaires import get as get_questionnaire
+from ..questionnaires.scoped import of_round
 from ..rounds.models import Round
 from .aggregate import round_results
 from .linked import cell, parts, round_table
@@ -66,7 +66,7 @@ def audit_round(round_: Round, scopes: list[Scope]) -> list[VariantAudit]:
         }
         weeks = [r.through_week for r in releases]
         k = len(weeks)
-        questionnaire = get_questionnaire(variant, round_.version_of(variant))
+        questionnaire = of_round(round_, variant)
         for part, questions in parts(questionnaire).items():
             table = round_table(round_.id, variant, questionnaire, results.tree, weeks, questions)
             shown = {

@@ -26,7 +26,7 @@ from ..answering.services import close_stale_drafts
 from ..disclosure import protect
 from ..extensions import db
 from ..org.models import Organisation
-from ..questionnaires import get as get_questionnaire
+from ..questionnaires.scoped import of_round
 from ..rounds.models import CLOSED, PLANNED, Round
 from ..weeks import week_of
 from .linked import ALL, GROUPS, cell, group_column, parts, round_table
@@ -95,7 +95,7 @@ def publish(round_: Round, variant: str, today: date) -> Release | None:
     """Publish the due release of ``variant``, or None (not due, or no pattern passed)."""
     if not is_due(round_, variant, today):
         return None
-    questionnaire = get_questionnaire(variant, round_.version_of(variant))
+    questionnaire = of_round(round_, variant)
     threshold = db.session.get(Organisation, round_.organisation_id).anonymity_threshold
     through, final = due_week(round_, today)
     earlier = releases_of(round_.id, variant)
