@@ -5,9 +5,14 @@ others, so the server cannot see when it was answered, and what the tablet says 
 cannot be trusted (anyone holding its device cookie can write it). So each tablet has an
 allowance kept on its ``Device`` row, a token bucket: it refills at the online rate, one
 response per ``KIOSK_MIN_SECONDS_BETWEEN_RESPONSES``, up to ``KIOSK_PACE_ALLOWANCE``, and every
-response the tablet stores spends one, online or offline (so switching between them cannot
-double the rate). With none left, an offline response is held back for staff and an online one
-waits ("Vent et øjeblik"), and the tablet is flagged as for the online limit.
+response stored from the tablet's outbox spends one. With none left, the response is held back
+for staff, and the tablet is flagged as for the online limit.
+
+Online answers do not spend from it: the row would then tell, to the second, when the tablet's
+newest response was given (a time no response may carry, and one the nightly ``purge`` clears
+only later). An outbox arrives long after its answers were given, so its moment says nothing of
+them. The online door keeps its own limit, outside the database (``kiosk.pace``): a tablet using
+both doors gets at most twice the rate, still bounded.
 
 One column holds it (the generic cell rate algorithm): ``pace_full_at``, the moment at which the
 allowance is full again; what is left is ``size - (full_at - now) / interval``. One UPDATE

@@ -11,7 +11,7 @@ from ..answering.channels import ChannelRefusal, TooSoon
 from ..answering.services import Draft
 from ..answering.session import Respondent
 from ..offline.intake import completed_online
-from . import allowance, pace, services
+from . import pace, services
 
 COOKIE_NAME = "ordet_kiosk"
 # Beyond the warning, a little slack for a slow tablet before the server closes the draft itself.
@@ -51,9 +51,10 @@ class KioskChannel:
         tablet = current_device().device
         if tablet is None:
             return
+        # Only the online limit, kept outside the database: the offline allowance
+        # (``kiosk.allowance``) is not spent here, or the tablet's row would tell to the second
+        # when its newest response was given, a time no response may carry.
         wait = pace.count_response(tablet.id)
-        if wait is None:  # the allowance offline responses spend too (``kiosk.allowance``)
-            wait = allowance.spend(tablet.id)
         if wait is not None:
             raise TooSoon(wait, lambda: services.note_too_soon(tablet, date.today()))
         services.note_answer(tablet, date.today())
