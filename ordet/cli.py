@@ -14,6 +14,7 @@ def register_commands(app: Flask) -> None:
     from .auth.cli import create_user
     from .auth.sso.cli import sso_sp_key
     from .invitations.commands import purge, send_mail
+    from .national.commands import export_national
     from .results.commands import audit_disclosure, publish_results
 
     for command in (
@@ -26,6 +27,7 @@ def register_commands(app: Flask) -> None:
         purge,
         recount,
         export_results,
+        export_national,
         publish_results,
         audit_disclosure,
         sso_sp_key,

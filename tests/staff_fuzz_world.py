@@ -18,6 +18,7 @@ from ordet.extensions import db
 from ordet.invitations import services as invitations
 from ordet.kiosk import pin
 from ordet.kiosk.models import Device
+from ordet.national.models import Institution, NationalRound
 from ordet.questionnaires import get as get_questionnaire
 from ordet.read_aloud import services as read_aloud
 from ordet.results.comments import comment_ref
@@ -116,6 +117,14 @@ def build_world() -> World:
     invitations.import_upload(stored, rows, today)
     pending, _rows = invitations.store_upload(admin.id, round_a, t1, "igen.csv", CSV.encode())
     token = issue_token(inner, "reset", timedelta(hours=1))
+    # A national round that round A takes part in (the admin is the platform administrator).
+    national = NationalRound(slug="landsrunde", name="Landsrunde", year=today.year)
+    db.session.add(national)
+    db.session.flush()
+    round_a.national_round_id = national.id
+    db.session.add_all(
+        Institution(tilbud_id=t.id, planned_year=today.year, planned_quarter=1) for t in (t1, t3)
+    )
     db.session.commit()
 
     def ids(*units) -> list[str]:
@@ -141,13 +150,14 @@ def build_world() -> World:
         "version": ["1", "2"],
         "question": ["tryg", "andet", "glad_for_stedet"],
         "token": [token],
+        "national_slug": [national.slug, "findes-ikke"],
     }
     units = ["organisation", f"omraade:{a1.slug}", f"tilbud:{t1.slug}", f"tilbud:{t2.slug}"]
     samples = {
         "runde": [*ids(round_a, round_b), *slugs(round_a, round_b)],
         "enhed": [*units, f"tilbud:{t4.slug}", f"omraade:{b1.slug}", "tilbud:", "omraade"],
         "hjaelp": list(GROUPS),
-        "tema": list(borger.themes),
+        "tema": [*borger.themes, *get_questionnaire("unge", 1).themes],
         "side": ["1", "2", "2147483647", "2147483648"],
         "organisation": ids(org_a, org_b),
         "kommentarer": ["1", "0"],

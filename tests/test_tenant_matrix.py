@@ -68,6 +68,11 @@ ROUTES = {
     "export.download": URL,
     "export.raw_csv": URL,
     "export.raw_legend": URL,
+    # The national level is no organisation's: every organisation role gets 403; A's URL
+    # value names no national round, so the platform administrator gets 404.
+    "national.index": LIST,
+    "national.round_page": URL,
+    "national.download": URL,
     "sso.admin": URL,
     "sso.admin_oidc": URL,
     "sso.admin_saml": URL,
@@ -193,6 +198,7 @@ def world(app):
         "questionnaire": "borger",
         "version": "1",
         "question": "tryg",
+        "national_slug": "tenant-a-landsrunde",
     }
     return {"users": users, "a": a, "b": b}
 
