@@ -1,0 +1,376 @@
+"""National results at scale (issue 21's Measure): 8 operators with 300 institutions each and
+1,000,000 responses, expressed as the counts they produce (``ResultCount`` rows, as
+``recount`` would leave them: 2 weeks x 3 help groups per institution). Then, with the real
+code: each operator's release (``results.releases.publish``) and the national release
+(``national.releases.publish_national``), timed; then, medians of ``--repeat`` runs, each against
+a bare baseline in the same process:
+
+- page data: ``national_results`` (target < 200 ms) vs the bare query it reads (the national
+  release's counts, grouped and fetched); the whole page (HTML, through the app) for reference;
+- national workbook: ``export_national`` (target < 5 s) vs bare write-only openpyxl writing
+  the same rows (no formats, no tables).
+
+.venv/bin/python bench/bench_national.py [--responses 1000000] [--repeat 5] [--db FILE.sqlite]
+--db reuses (or keeps) a generated and published database; --insert-national inserts the
+national release's rows (the organisation releases' counts and hidden institutions) instead of
+publishing it, and says so. ORDET_BENCH_PG_URL=postgresql+psycopg://... also runs on
+PostgreSQL (the database is wiped).
+"""
+
+import argparse
+import json
+import os
+import random
+import statistics
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+from sqlalchemy import func, insert, select, text
+
+from ordet import create_app
+from ordet.auth.models import User
+from ordet.auth.session import SEEN_KEY
+from ordet.extensions import db
+from ordet.national.figures import core_questionnaire, latest_national, national_results
+from ordet.national.models import (
+    Institution,
+    NationalRelease,
+    NationalReleaseCount,
+    NationalRound,
+)
+from ordet.national.workbook import export_national, national_sheets
+from ordet.org.models import Organisation, Specialomraade, Tilbud
+from ordet.results.linked import ALL
+from ordet.results.models import RESPONSES_KEY, TEXT_VALUE, Release, ReleaseCount, ResultCount
+from ordet.results.releases import publish
+from ordet.rounds.models import Round, RoundQuestionnaire, RoundTilbud
+
+SLUG = "bench-landsplan"
+AREAS = 10
+OPENS, CLOSES = date(2025, 3, 3), date(2025, 3, 16)
+WEEKS = (date(2025, 3, 3), date(2025, 3, 10))
+HELP = (("nej", 0.7), ("medarbejder", 0.2), ("", 0.1))
+
+
+def median(fn, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def split(n: int, shares: list[float]) -> list[int]:
+    """``n`` split by ``shares`` into whole numbers that add up to ``n`` (largest remainder)."""
+    total = sum(shares)
+    exact = [n * s / total for s in shares]
+    parts = [int(x) for x in exact]
+    for i in sorted(range(len(shares)), key=lambda i: parts[i] - exact[i])[: n - sum(parts)]:
+        parts[i] += 1
+    return parts
+
+
+def sizes(rng: random.Random, institutions: int, responses: int) -> list[int]:
+    """Respondents per institution: 2 % with 1-4 (hidden), the rest spread unevenly."""
+    tiny = [rng.randint(1, 4) if rng.random() < 0.02 else 0 for _ in range(institutions)]
+    weights = [0.0 if t else rng.lognormvariate(0, 0.6) for t in tiny]
+    rest = split(responses - sum(tiny), weights)
+    return [t or r for t, r in zip(tiny, rest, strict=True)]
+
+
+def count_rows(round_id: int, tilbud_id: int, size: int, quality: float, keys: list[str]):
+    for week, in_week in zip(WEEKS, split(size, [1, 1]), strict=True):
+        for (assisted, _share), m in zip(HELP, split(in_week, [s for _a, s in HELP]), strict=True):
+            if not m:
+                continue
+            common = (round_id, tilbud_id, "unge", 1)
+            yield (*common, RESPONSES_KEY, "complete", assisted, week, m)
+            if assisted:
+                yield (*common, "hjaelp", assisted, assisted, week, m)
+            if m // 4:
+                yield (*common, "andet", TEXT_VALUE, assisted, week, m // 4)
+            for j, key in enumerate(keys):
+                q = min(0.95, max(0.05, quality + (j - 6) * 0.02))
+                shares = [q * 0.93, (1 - q) * 0.55, (1 - q) * 0.38, 0.05, 0.02]
+                values = ("ja", "baade_og", "nej", "ved_ikke", "vil_ikke_svare")
+                for value, n in zip(values, split(m, shares), strict=True):
+                    if n:
+                        yield (*common, key, value, assisted, week, n)
+
+
+COLUMNS = (
+    "round_id",
+    "tilbud_id",
+    "questionnaire",
+    "questionnaire_version",
+    "question_key",
+    "value",
+    "assisted",
+    "answered_week",
+    "count",
+)
+
+
+def write_counts(rows: list[tuple]) -> None:
+    if rows:
+        db.session.execute(insert(ResultCount), [dict(zip(COLUMNS, r, strict=True)) for r in rows])
+
+
+def generate(operators: int, per_operator: int, responses: int) -> NationalRound:
+    rng = random.Random(21)
+    national = NationalRound(slug=SLUG, name="Sikrede institutioner (bench)", year=2025)
+    db.session.add(national)
+    db.session.flush()
+    keys = [q.key for q in core_questionnaire(national).questions if q.has_scale]
+    all_sizes = iter(sizes(rng, operators * per_operator, responses))
+    rows = []
+    for o in range(operators):
+        org = Organisation(slug=f"operator-{o}", name=f"Operatør {o}", anonymity_threshold=5)
+        db.session.add(org)
+        db.session.flush()
+        tilbud = []
+        for a in range(AREAS):
+            area = Specialomraade(organisation_id=org.id, slug=f"o{o}-a{a}", name=f"Område {a}")
+            db.session.add(area)
+            db.session.flush()
+            for i in range(per_operator // AREAS):
+                tilbud.append(
+                    Tilbud(
+                        specialomraade_id=area.id,
+                        slug=f"o{o}-a{a}-t{i}",
+                        name=f"Institution {o}.{a}.{i}",
+                        kiosk_variant="unge",
+                    )
+                )
+        db.session.add_all(tilbud)
+        db.session.flush()
+        round_ = Round(
+            organisation_id=org.id,
+            slug=f"runde-{o}",
+            name=f"Runde {o}",
+            opens_on=OPENS,
+            closes_on=CLOSES,
+            national_round_id=national.id,
+        )
+        round_.questionnaires = [RoundQuestionnaire(variant="unge", version=1)]
+        round_.participants = [RoundTilbud(tilbud_id=t.id, borgere_served=50) for t in tilbud]
+        db.session.add(round_)
+        db.session.add_all(
+            Institution(tilbud_id=t.id, planned_year=2025, planned_quarter=1 + o % 4)
+            for t in tilbud
+        )
+        db.session.flush()
+        for t in tilbud:
+            rows += count_rows(round_.id, t.id, next(all_sizes), rng.uniform(0.4, 0.9), keys)
+            if len(rows) > 20_000:
+                write_counts(rows)
+                rows = []
+    write_counts(rows)
+    db.session.commit()
+    return national
+
+
+def insert_national(national: NationalRound, today: date) -> NationalRelease:
+    """The rows a national release holds, made without ``publish_national``: the newest
+    organisation releases' counts per institution, and the institutions they hide."""
+    institutions = set(db.session.scalars(select(Institution.tilbud_id)))
+    rounds = db.session.scalars(select(Round).where(Round.national_round_id == national.id))
+    sources = [
+        db.session.scalar(
+            select(Release).where(Release.round_id == r.id).order_by(Release.number.desc())
+        )
+        for r in rounds
+    ]
+    hidden = sorted(
+        [part, kind, unit_id]
+        for release in sources
+        for part, cells in release.hidden.items()
+        for (kind, unit_id), group in cells
+        if group == ALL and kind == "tilbud"
+    )
+    respondents = sum(r.respondents for r in sources)
+    release = NationalRelease(
+        national_round_id=national.id,
+        number=1,
+        published_on=today,
+        threshold=5,
+        respondents=respondents,
+        hidden_json=json.dumps(hidden),
+        sources_json=json.dumps([r.id for r in sources]),
+    )
+    db.session.add(release)
+    db.session.flush()
+    counts = (
+        select(
+            ReleaseCount.tilbud_id,
+            ReleaseCount.question_key,
+            ReleaseCount.value,
+            func.sum(ReleaseCount.count),
+        )
+        .where(ReleaseCount.release_id.in_([r.id for r in sources]))
+        .group_by(ReleaseCount.tilbud_id, ReleaseCount.question_key, ReleaseCount.value)
+    )
+    db.session.execute(
+        insert(NationalReleaseCount),
+        [
+            {"release_id": release.id, "tilbud_id": t, "question_key": k, "value": v, "count": n}
+            for t, k, v, n in db.session.execute(counts)
+            if t in institutions
+        ],
+    )
+    db.session.commit()
+    return release
+
+
+def publish_all(national: NationalRound, today: date, insert_only: bool) -> None:
+    total = time.perf_counter()
+    for round_ in db.session.scalars(select(Round).order_by(Round.id)).all():
+        start = time.perf_counter()
+        release = publish(round_, "unge", today)
+        db.session.commit()
+        hidden = len(json.loads(release.hidden_json)) if release else "-"
+        print(
+            f"  publish {round_.slug}: {time.perf_counter() - start:7.1f} s "
+            f"({'released' if release else 'NO RELEASE'}, {hidden} hidden cells)",
+            flush=True,
+        )
+    print(f"  organisation releases, all: {time.perf_counter() - total:7.1f} s", flush=True)
+    start = time.perf_counter()
+    if insert_only:
+        insert_national(national, today)
+        how = "INSERTED (not published: --insert-national)"
+    else:
+        from ordet.national.releases import publish_national
+
+        release = publish_national(national, today)
+        db.session.commit()
+        how = "published" if release else "NOT PUBLISHED (publish_national gave None)"
+    print(f"  national release: {time.perf_counter() - start:7.1f} s, {how}", flush=True)
+
+
+def bare_read(release_id: int) -> list:
+    c = NationalReleaseCount
+    return db.session.execute(
+        select(c.tilbud_id, c.question_key, c.value, func.sum(c.count))
+        .where(c.release_id == release_id)
+        .group_by(c.tilbud_id, c.question_key, c.value)
+    ).all()
+
+
+def bare_workbook(sheets: list[list[list]], out: Path) -> None:
+    wb = Workbook(write_only=True)
+    for rows in sheets:
+        ws = wb.create_sheet()
+        for row in rows:
+            ws.append(row)
+    wb.save(out)
+
+
+def plain(value):
+    return value if value is None or isinstance(value, int | float | date) else str(value)
+
+
+def measure(app, national: NationalRound, repeat: int, out_dir: Path) -> None:
+    today = date.today()
+    release = latest_national(national.id)
+    stored = db.session.scalar(
+        select(func.count()).where(NationalReleaseCount.release_id == release.id)
+    )
+    results = national_results(national)
+    shown = sum(not s.hidden for s in results.responses.values())
+    print(
+        f"  national release {release.number}: {stored:,} count rows, "
+        f"{len(results.tree.units):,} units ({shown:,} shown), {release.respondents:,} respondents"
+    )
+    bare = median(lambda: bare_read(release.id), repeat)
+    page = median(lambda: national_results(national), repeat)
+    ok = "ok" if page < 0.2 else "OVER the 200 ms target"
+    print(f"  bare read of the release's counts: {bare * 1000:8.1f} ms")
+    print(
+        f"  national_results (page data):      {page * 1000:8.1f} ms  ratio {page / bare:5.2f}"
+        f"  [{ok}]"
+    )
+    client = app.test_client()
+    user = db.session.scalar(select(User).where(User.email == "platform@bench.dk"))
+    if user is None:
+        user = User(email="platform@bench.dk", name="Bench", language="da", platform_admin=True)
+        db.session.add(user)
+        db.session.commit()
+    with client.session_transaction() as s:
+        s["_user_id"], s["_fresh"], s[SEEN_KEY] = user.get_id(), True, time.time()
+    url = f"/staff/landsplan/{national.slug}/"
+    assert client.get(url).status_code == 200
+    html = median(lambda: client.get(url), repeat)
+    print(f"  whole page (HTML, all institutions): {html * 1000:6.1f} ms (for reference)")
+    out = out_dir / "landsplan.xlsx"
+    with app.test_request_context():
+        rows = [[[plain(v) for v in r] for r in s.rows] for s in national_sheets(results, today)]
+
+        def workbook():
+            export_national(national, out, None, "bench", today)
+            db.session.rollback()  # the audit event
+
+        runs = max(3, repeat // 2)
+        export_s = median(workbook, runs)
+    bare_s = median(lambda: bare_workbook(rows, out_dir / "bare.xlsx"), runs)
+    cells = sum(len(r) for s in rows for r in s)
+    ok = "ok" if export_s < 5 else "OVER the 5 s target"
+    print(f"  bare write-only openpyxl, same rows:  {bare_s:6.2f} s  ({cells:,} cells)")
+    print(
+        f"  national workbook (export_national): {export_s:6.2f} s  "
+        f"ratio {export_s / bare_s:5.2f}  [{ok}]"
+    )
+
+
+def run(url: str, args, out_dir: Path) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
+    with app.app_context():
+        national = None
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as c:
+                c.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        else:
+            db.create_all()
+            national = db.session.scalar(select(NationalRound).where(NationalRound.slug == SLUG))
+        if db.engine.dialect.name == "postgresql":
+            db.create_all()
+        if national is None:
+            start = time.perf_counter()
+            national = generate(args.operators, args.institutions, args.responses)
+            rows = db.session.scalar(select(func.count()).select_from(ResultCount))
+            print(
+                f"[{db.engine.dialect.name}] {args.operators} operators x {args.institutions} "
+                f"institutions, {args.responses:,} responses as {rows:,} count rows: "
+                f"{time.perf_counter() - start:.1f} s",
+                flush=True,
+            )
+            publish_all(national, CLOSES + timedelta(days=1), args.insert_national)
+        else:
+            print(f"[{db.engine.dialect.name}] reusing {url}")
+        measure(app, national, args.repeat, out_dir)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--responses", type=int, default=1_000_000)
+    parser.add_argument("--operators", type=int, default=8)
+    parser.add_argument("--institutions", type=int, default=300, help="per operator")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--db", type=Path, help="SQLite file to reuse or keep")
+    parser.add_argument("--insert-national", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = args.db or Path(tmp) / "bench.sqlite"
+        run(f"sqlite:///{path}", args, Path(tmp))
+        if os.environ.get("ORDET_BENCH_PG_URL"):
+            run(os.environ["ORDET_BENCH_PG_URL"], args, Path(tmp))
+
+
+if __name__ == "__main__":
+    main()
