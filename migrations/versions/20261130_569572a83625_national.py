@@ -68,6 +68,12 @@ def upgrade():
         sa.Column("question_key", sa.String(length=40), nullable=False),
         sa.Column("value", sa.String(length=40), nullable=False),
         sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("operator_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["operator_id"],
+            ["organisation.id"],
+            name=op.f("fk_national_release_count_operator_id_organisation"),
+        ),
         sa.ForeignKeyConstraint(
             ["release_id"],
             ["national_release.id"],
@@ -85,6 +91,11 @@ def upgrade():
             name=op.f("pk_national_release_count"),
         ),
     )
+    with op.batch_alter_table("national_release_count", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_national_release_count_operator", ["release_id", "operator_id"], unique=False
+        )
+
     with op.batch_alter_table("round", schema=None) as batch_op:
         batch_op.add_column(sa.Column("national_round_id", sa.Integer(), nullable=True))
         batch_op.create_index(

@@ -18,7 +18,7 @@ Two checks, as in ``shared/ANONYMITY.md`` §2(c):
 """
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -76,10 +76,13 @@ def audit(
     threshold: int,
     focus: Cell | None = None,
     explain: bool = False,
+    new: Callable[[Cell], bool] | None = None,
 ) -> Report:
     """Every small group among the unknowns that the shown cells disclose (or only whether
     ``focus`` is disclosed: a quick check while choosing what to hide). With ``explain``,
-    each exact finding carries its derivation from the shown numbers."""
+    each exact finding carries its derivation from the shown numbers. With ``new``, only the
+    components with an equation over a cell for which ``new`` is true are solved: the others were
+    audited before (an organisation's own releases, beside the national ones)."""
     shown = set(shown)
     report = Report(shown=len(shown))
     equations = [
@@ -91,6 +94,8 @@ def audit(
     report.equations = len(equations)
     for component in _components(equations, shown):
         if focus is not None and not any(focus in cells for _i, cells in component):
+            continue
+        if new is not None and not any(new(c) for _i, cells in component for c in cells):
             continue
         report.components += 1
         _check_component(table, shown, threshold, component, report, focus, explain)

@@ -6,6 +6,7 @@ release's hidden cells hidden: the same ``Stats`` cells as an organisation's own
 """
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -13,13 +14,13 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..questionnaires import get as get_questionnaire
 from ..questionnaires.model import Question, Questionnaire
-from ..results.aggregate import NodeKey, Stats, _add, _merge, _option_info, _roll_up
+from ..results.aggregate import NodeKey, Stats, _add
 from ..results.linked import RESPONDENTS
 from ..results.models import RESPONSES_KEY
-from ..results.units import OrgTree
+from ..results.units import ORGANISATION, TILBUD, OrgTree
 from ..rounds.models import Round
 from .models import NationalRelease, NationalReleaseCount, NationalRound
-from .tree import national_tree
+from .tree import national_tree, release_tree
 
 
 @dataclass
@@ -61,64 +62,90 @@ def latest_national(national_round_id: int) -> NationalRelease | None:
 
 
 def national_results(
-    national_round: NationalRound, release: NationalRelease | None = None
+    national_round: NationalRound,
+    release: NationalRelease | None = None,
+    operators: Collection[int] | None = None,
 ) -> NationalResults:
-    """Every core question and theme at every node of the national tree, as the newest
-    national release (or ``release``) shows them; without a release, nothing is shown."""
+    """Every core question and theme nationally, per operator, and per institution of
+    ``operators`` (None: of every operator, as the workbook; empty: of none, as the national
+    overview and an organisation's "Landsplan"), as the newest national release (or
+    ``release``) shows them. Without a release, nothing is shown.
+
+    The tree is the release's own (the institutions it counted), so a page never sums a
+    different set of institutions than the one the release's pattern was chosen for.
+    """
     questionnaire = core_questionnaire(national_round)
-    tree = national_tree(national_round)
     if release is None:
         release = latest_national(national_round.id)
-    threshold = release.threshold if release else 0
-    results = NationalResults(national_round, questionnaire, tree, threshold, release, {}, {}, {})
-    empty = {key: Stats(hidden=True) for key in tree.units}
     if release is None:
-        results.responses = empty
-        return results
-    pattern = release.hidden
-    part_of = {q.key: q.theme for q in questionnaire.questions if q.has_scale}
-    by_question: dict[str, dict[NodeKey, Stats]] = defaultdict(dict)
-    rows = db.session.execute(
-        select(
-            NationalReleaseCount.tilbud_id,
-            NationalReleaseCount.question_key,
-            NationalReleaseCount.value,
-            func.sum(NationalReleaseCount.count),
-        )
-        .where(NationalReleaseCount.release_id == release.id)
-        .group_by(
-            NationalReleaseCount.tilbud_id,
-            NationalReleaseCount.question_key,
-            NationalReleaseCount.value,
-        )
+        tree = national_tree(national_round)
+        empty = {key: Stats(hidden=True) for key in tree.units}
+        return NationalResults(national_round, questionnaire, tree, 0, None, {}, {}, empty)
+    by_operator, by_institution = _counts(release.id, operators)
+    tree = release_tree(national_round, by_operator, by_institution)
+    counts: dict[NodeKey, dict[tuple[str, str], int]] = defaultdict(dict)
+    for org_id, found in by_operator.items():
+        for key_value, n in found.items():
+            counts[(ORGANISATION, org_id)][key_value] = n
+            total = counts[tree.root.key]
+            total[key_value] = total.get(key_value, 0) + n
+    for tilbud_id, (_org, found) in by_institution.items():
+        counts[(TILBUD, tilbud_id)] = found
+    results = NationalResults(
+        national_round, questionnaire, tree, release.threshold, release, {}, {}, {}
     )
-    options: dict = {}
-    for tilbud_id, key, value, n in rows:
-        node = ("tilbud", tilbud_id)
-        if node not in tree.units:
-            continue
-        if (key, value) not in options:
-            options[key, value] = _option_info(questionnaire.question(key), value)
-        _add(by_question[key].setdefault(node, Stats()), options[key, value], value, int(n))
-    for key in {RESPONSES_KEY, *(q.key for q in questionnaire.questions)}:
-        cells = _roll_up(tree, by_question.get(key, {}))
-        for node in pattern.get(part_of.get(key, RESPONDENTS), ()):
-            if node in cells:
-                cells[node].hidden = True
-        if key == RESPONSES_KEY:
-            results.responses = cells
-        else:
-            results.questions[key] = cells
-    for theme in {q.theme for q in results.scale_questions()}:
+    pattern = release.hidden
+    info = {
+        (q.key, o.code): (o.special, o.positive, o.score)
+        for q in questionnaire.questions
+        for o in q.options
+    }
+    themes = {q.key: q.theme for q in results.scale_questions()}
+    keys = [RESPONSES_KEY, *(q.key for q in questionnaire.questions)]
+    for key in keys:
+        results.questions[key] = {}
+    for theme in set(themes.values()):
         hidden = pattern.get(theme, set())
-        cells = {key: Stats(hidden=key in hidden) for key in tree.units}
-        for question in results.scale_questions():
-            if question.theme != theme:
+        results.themes[theme] = {node: Stats(hidden=node in hidden) for node in tree.units}
+    for node in tree.units:
+        for key in keys:
+            # Free text and the help question are never published nationally.
+            part = RESPONDENTS if key == RESPONSES_KEY else themes.get(key)
+            hidden = part is None or node in pattern.get(part, ())
+            results.questions[key][node] = Stats(hidden=hidden)
+        for (key, value), n in counts.get(node, {}).items():
+            if key not in results.questions:
                 continue
-            for node, stats in results.questions.get(question.key, {}).items():
-                _merge(cells[node], stats)
-        results.themes[theme] = cells
+            option = info.get((key, value))
+            _add(results.questions[key][node], option, value, n)
+            if key in themes:
+                _add(results.themes[themes[key]][node], option, value, n)
+    results.responses = results.questions.pop(RESPONSES_KEY)
     return results
+
+
+def _counts(release_id: int, operators: Collection[int] | None):
+    """({operator: {(question, value): n}}, {institution: (operator, {(question, value): n})})
+    of a release, the latter for the institutions of ``operators`` (None: all)."""
+    count = NationalReleaseCount
+    by_operator: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
+    for org_id, key, value, n in db.session.execute(
+        select(count.operator_id, count.question_key, count.value, func.sum(count.count))
+        .where(count.release_id == release_id)
+        .group_by(count.operator_id, count.question_key, count.value)
+    ):
+        by_operator[org_id][key, value] = int(n)
+    by_institution: dict[int, tuple[int, dict[tuple[str, str], int]]] = {}
+    if operators is not None and not operators:
+        return by_operator, by_institution
+    query = select(
+        count.operator_id, count.tilbud_id, count.question_key, count.value, count.count
+    ).where(count.release_id == release_id)
+    if operators is not None:
+        query = query.where(count.operator_id.in_(list(operators)))
+    for org_id, tilbud_id, key, value, n in db.session.execute(query):
+        by_institution.setdefault(tilbud_id, (org_id, {}))[1][key, value] = n
+    return by_operator, by_institution
 
 
 def landsplan_for(round_: Round) -> NationalResults | None:
@@ -128,5 +155,5 @@ def landsplan_for(round_: Round) -> NationalResults | None:
     if round_.national_round_id is None:
         return None
     national_round = db.session.get(NationalRound, round_.national_round_id)
-    results = national_results(national_round)
+    results = national_results(national_round, operators=())
     return results if results.release is not None else None

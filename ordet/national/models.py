@@ -3,7 +3,7 @@
 import json
 from datetime import date
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -87,6 +87,7 @@ class NationalReleaseCount(db.Model):
     """What a national release shows, frozen: per institution, core question and value."""
 
     __tablename__ = "national_release_count"
+    __table_args__ = (Index("ix_national_release_count_operator", "release_id", "operator_id"),)
 
     release_id: Mapped[int] = mapped_column(
         ForeignKey("national_release.id", ondelete="CASCADE"), primary_key=True
@@ -95,3 +96,6 @@ class NationalReleaseCount(db.Model):
     question_key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(40), primary_key=True)
     count: Mapped[int]
+    # The institution's operator when the release was made: the release's tree, frozen, and
+    # what the national and per-operator figures are summed by without a join.
+    operator_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))

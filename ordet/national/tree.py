@@ -59,3 +59,34 @@ def national_tree(national_round: NationalRound) -> OrgTree:
         tree.children[operator.key].append(unit.key)
         tree.parent[unit.key] = operator.key
     return tree
+
+
+def release_tree(national_round: NationalRound, by_operator, by_institution) -> OrgTree:
+    """The tree of a national release: the operators it counted, and those of its
+    institutions that ``by_institution`` holds ({tilbud id: (operator id, ...)}), by name."""
+    root = Unit(NATIONAL, national_round.id, national_round.name, national_round.slug)
+    tree = OrgTree(root=root, units={root.key: root}, children={root.key: []})
+    operators = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.slug)
+        .where(Organisation.id.in_(list(by_operator)))
+        .order_by(Organisation.name)
+    ).all()
+    for org_id, name, slug in operators:
+        unit = Unit(ORGANISATION, org_id, name, slug)
+        tree.units[unit.key] = unit
+        tree.children[root.key].append(unit.key)
+        tree.children[unit.key] = []
+        tree.parent[unit.key] = root.key
+    if by_institution:
+        institutions = db.session.execute(
+            select(Tilbud.id, Tilbud.name, Tilbud.slug)
+            .where(Tilbud.id.in_(list(by_institution)))
+            .order_by(Tilbud.name)
+        ).all()
+        for tilbud_id, name, slug in institutions:
+            operator = (ORGANISATION, by_institution[tilbud_id][0])
+            unit = Unit(TILBUD, tilbud_id, name, slug)
+            tree.units[unit.key] = unit
+            tree.children[operator].append(unit.key)
+            tree.parent[unit.key] = operator
+    return tree

@@ -13,9 +13,11 @@ from .linked import GROUPS
 @click.command("publish-results")
 def publish_results() -> None:
     """Publish every release that is due today (run daily, e.g. from cron)."""
+    from ..national.releases import publish_due_national
     from .releases import publish_due
 
     published = publish_due(date.today())
+    national = publish_due_national(date.today())
     db.session.commit()
     for release in published:
         click.echo(
@@ -24,6 +26,8 @@ def publish_results() -> None:
             + (" (endelig)" if release.final else "")
         )
     click.echo(f"{len(published)} udgivelser.")
+    for release in national:
+        click.echo(f"Landsplan {release.national_round_id}: udgivelse {release.number}")
 
 
 @click.command("audit-disclosure")
