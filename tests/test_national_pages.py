@@ -127,24 +127,32 @@ def test_page_shows_exactly_the_national_figures(client, world, analyst):
         node = next(k for k in tree.children[results.root] if tree.units[k].name == row[0])
         cells = [c for key in results.theme_keys() for c in shown(results.themes[key][node])]
         assert row[2:] == cells
-    institutions = tables["Andel positive og svar pr. institution"][2:]
-    assert {row[0] for row in institutions} == set(national_data.SIZES)
-    for row in institutions:
-        node = ("tilbud", world.tilbud[row[0]].id)
-        responses = results.responses[node]
-        assert row[2] == (SUPPRESSED if responses.hidden else str(responses.n))
-        cells = [c for key in results.theme_keys() for c in shown(results.themes[key][node])]
-        assert row[3:] == cells
+    assert "Andel positive og svar pr. institution" not in tables  # an operator is picked
+    # One operator's institutions at a time (every institution at once is the workbook's).
+    seen = set()
+    for operator in world.organisations.values():
+        html = page(client, world, operatoer=operator.id).text
+        rows = Tables(html).tables["Andel positive og svar pr. institution"][2:]
+        for row in rows:
+            node = ("tilbud", world.tilbud[row[0]].id)
+            assert tree.parent[node] == ("organisation", operator.id)
+            responses = results.responses[node]
+            assert row[1] == (SUPPRESSED if responses.hidden else str(responses.n))
+            cells = [c for key in results.theme_keys() for c in shown(results.themes[key][node])]
+            assert row[2:] == cells
+            seen.add(row[0])
+    assert seen == set(national_data.SIZES)
     # A theme picked: the theme and each of its questions, per institution.
-    tables = Tables(page(client, world, tema="tryghed").text).tables
     questions = [q for q in results.scale_questions() if q.theme == "tryghed"]
     assert len(questions) == 2
-    for row in tables["Andel positive og svar pr. institution"][2:]:
-        node = ("tilbud", world.tilbud[row[0]].id)
-        cells = shown(results.themes["tryghed"][node])
-        for question in questions:
-            cells += shown(results.questions[question.key][node])
-        assert row[3:] == cells
+    for operator in world.organisations.values():
+        tables = Tables(page(client, world, tema="tryghed", operatoer=operator.id).text).tables
+        for row in tables["Andel positive og svar pr. institution"][2:]:
+            node = ("tilbud", world.tilbud[row[0]].id)
+            cells = shown(results.themes["tryghed"][node])
+            for question in questions:
+                cells += shown(results.questions[question.key][node])
+            assert row[2:] == cells
 
 
 def test_hidden_cells_are_text_never_a_number(client, world, analyst):
@@ -152,12 +160,12 @@ def test_hidden_cells_are_text_never_a_number(client, world, analyst):
     results = national_results(world.national_round)
     small = ("tilbud", world.tilbud["Bakkegården"].id)
     assert results.responses[small].hidden
+    operator = world.organisations["Region Øst"].id
     for query in ({}, {"tema": "trivsel"}):
-        tables = Tables(page(client, world, **query).text).tables
+        tables = Tables(page(client, world, operatoer=operator, **query).text).tables
         rows = tables["Andel positive og svar pr. institution"]
         row = next(r for r in rows if r[0] == "Bakkegården")
-        assert row[1] == "Region Øst"
-        assert set(row[2:]) == {SUPPRESSED}
+        assert set(row[1:]) == {SUPPRESSED}
         assert not any(re.search(r"\d", cell) for cell in row)
     # The two answers ("Nej") appear nowhere on the page as Bakkegården's.
     assert shown(results.themes["trivsel"][small]) == [SUPPRESSED]
@@ -198,7 +206,8 @@ def test_platform_admin_sees_it_and_signed_out_is_sent_to_sign_in(client, world)
     slug = world.national_round.slug
     assert client.get(f"/staff/landsplan/{slug}/").status_code == 302
     session_login(client, user_with("platform@ordet.dk", platform=True))
-    assert "Koglen" in page(client, world).text
+    assert "Region Vest" in page(client, world).text
+    assert "Koglen" in page(client, world, operatoer=world.organisations["Region Vest"].id).text
 
 
 @pytest.mark.parametrize(
@@ -208,6 +217,9 @@ def test_platform_admin_sees_it_and_signed_out_is_sent_to_sign_in(client, world)
         ("/staff/landsplan/findes-ikke/landsplan.xlsx", 404, "Landsrunden findes ikke"),
         ("/staff/landsplan/sikrede-2025/?tema=nope", 400, "Det tema findes ikke"),
         ("/staff/landsplan/sikrede-2025/?tema=tryghed%27--", 400, "Det tema findes ikke"),
+        ("/staff/landsplan/sikrede-2025/?operatoer=abc", 404, "Den operatør deltager ikke"),
+        ("/staff/landsplan/sikrede-2025/?operatoer=99999", 404, "Den operatør deltager ikke"),
+        ("/staff/landsplan/sikrede-2025/?operatoer=9" + "9" * 20, 404, "Den operatør deltager"),
     ],
 )
 def test_bad_input_gets_a_danish_message(client, world, analyst, url, status, message):
