@@ -10,7 +10,7 @@ from ordet.extensions import db
 
 from . import a11y_checks as checks
 from . import national_data
-from .browser import TABLET, LiveServer
+from .browser import TABLET, LiveServer, screenshot
 from .staff_helpers import PASSWORD
 from .test_a11y_pages import assert_clean, audit
 
@@ -80,6 +80,7 @@ def test_national_pages_are_accessible(browser, national_server):
             assert "/log-ind" not in page.url
             screen = audit(page, f"national-{len(screens)}")
             screen.problems["scroll"] = checks.horizontal_scroll(page)
+            screenshot(page, f"national-{len(screens)}")
             screens.append(screen)
         context.close()
     assert "Landsplan" in screens[-1].html

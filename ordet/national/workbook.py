@@ -83,11 +83,10 @@ def units_sheet(title: str, results: NationalResults, columns: list[Column], uni
     """One row per unit: ``units`` is [(leading cells, node)]."""
     lead = ["Operatør", "Institution"] if title == "Institutioner" else ["Operatør"]
     headers = [*lead, RESPONSES, *_column_names(columns)]
+    # Shares as percentages; counts stay General (whole numbers show the same, and a
+    # styled cell each would cost a tenth of the workbook's time at 2,400 institutions).
     first = len(lead) + 1
-    formats = {first - 1: INTEGER}
-    for i in range(len(columns)):
-        formats[first + 2 * i] = PERCENT
-        formats[first + 2 * i + 1] = INTEGER
+    formats = {first + 2 * i: PERCENT for i in range(len(columns))}
 
     def rows():
         for cells, node in units:
