@@ -14,6 +14,7 @@ def register_commands(app: Flask) -> None:
     from .auth.cli import create_user
     from .auth.sso.cli import sso_sp_key
     from .invitations.commands import purge, send_mail
+    from .national.cli import create_national_round_command
     from .national.commands import export_national
     from .results.commands import audit_disclosure, publish_results
 
@@ -23,6 +24,7 @@ def register_commands(app: Flask) -> None:
         close_drafts,
         create_user,
         create_organisation,
+        create_national_round_command,
         send_mail,
         purge,
         recount,

@@ -71,6 +71,13 @@ class DefaultConfig:
     # A tablet completes at most one response per this many seconds (0: no limit). Counted in
     # the rate-limit storage per enrolled tablet, never on the response (``kiosk.pace``).
     KIOSK_MIN_SECONDS_BETWEEN_RESPONSES = 60
+    # The most responses a tablet may store at once beyond that rate (``kiosk.allowance``):
+    # its allowance refills by one per KIOSK_MIN_SECONDS_BETWEEN_RESPONSES up to this many, and
+    # every stored response spends one, online or from the offline outbox. An honest tablet
+    # offline for days brings what the borgere who passed it answered: every borger answers
+    # once a round, so a few a day in a common room, well under 50 over the grace period
+    # below. What exceeds it is held back for staff, not stored.
+    KIOSK_PACE_ALLOWANCE = 50
     # A response kept offline on a tablet is still stored when it arrives up to this many days
     # after its round closed, if the week it was answered in overlaps the round.
     KIOSK_OFFLINE_GRACE_DAYS = 14
@@ -93,6 +100,7 @@ INT_SETTINGS = {
     "ORDET_DB_POOL_SIZE": "DB_POOL_SIZE",
     "ORDET_DB_MAX_OVERFLOW": "DB_MAX_OVERFLOW",
     "ORDET_KIOSK_MIN_SECONDS_BETWEEN_RESPONSES": "KIOSK_MIN_SECONDS_BETWEEN_RESPONSES",
+    "ORDET_KIOSK_PACE_ALLOWANCE": "KIOSK_PACE_ALLOWANCE",
     "ORDET_AUDIT_RETENTION_DAYS": "AUDIT_RETENTION_DAYS",
 }
 

@@ -141,6 +141,9 @@ def seed(secret_key: str, today: date, responses: int = 0) -> DemoSummary:
 
     make_coherent(rounds, today, current_app.config["INVITATION_RETENTION_DAYS"])
     _releases(rounds, today)
+    from .demo_national import seed_national
+
+    seed_national(secret_key, today, summary)  # the eight sikrede institutioner (issue 21)
     db.session.flush()
     return summary
 

@@ -81,6 +81,7 @@ def init_web(app: Flask) -> None:
     from .kiosk.channel import KioskChannel
     from .kiosk.settings import bp as kiosk_settings_bp
     from .kiosk.views import bp as kiosk_bp
+    from .national.admin_views import bp as national_admin_bp
     from .national.views import bp as national_bp
     from .offline.views import bp as offline_bp
     from .pages import bp as pages_bp
@@ -97,6 +98,7 @@ def init_web(app: Flask) -> None:
         invitations_bp,
         results_bp,
         export_bp,
+        national_admin_bp,
         national_bp,
     ):
         app.register_blueprint(blueprint)

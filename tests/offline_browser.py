@@ -107,7 +107,7 @@ RESEAL = """async (id) => {
   const pad = (n) => String(n).padStart(2, "0");
   const week = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
   const content = { id, round: bundle.round, questionnaire: bundle.questionnaire,
-    version: bundle.version, language: "da", answers: {}, complete: true, week, gap: null,
+    version: bundle.version, language: "da", answers: {}, complete: true, week,
     draft: null };
   const b64 = (b) => btoa(String.fromCharCode(...new Uint8Array(b)));
   const spki = Uint8Array.from(atob(bundle.key), (c) => c.charCodeAt(0));

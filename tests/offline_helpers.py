@@ -27,7 +27,6 @@ def payload(round_id: int, answers: dict, **extra) -> dict:
         "answers": answers,
         "complete": True,
         "week": monday(),
-        "gap": None,
         "draft": None,
     }
     found.update(extra)

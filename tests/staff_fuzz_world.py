@@ -12,13 +12,14 @@ from urllib.parse import urljoin, urlsplit
 from werkzeug.security import generate_password_hash
 
 from ordet.answering.models import Answer
-from ordet.auth.models import ADMIN, TILBUD_LEAD, Grant, User
+from ordet.auth.models import ADMIN, NATIONAL_ANALYST, TILBUD_LEAD, Grant, User
 from ordet.auth.services import issue_token
 from ordet.extensions import db
 from ordet.invitations import services as invitations
 from ordet.kiosk import pin
 from ordet.kiosk.models import Device
 from ordet.national.models import Institution, NationalRound
+from ordet.offline.models import TOO_SOON, OfflineKept
 from ordet.questionnaires import get as get_questionnaire
 from ordet.read_aloud import services as read_aloud
 from ordet.results.comments import comment_ref
@@ -110,6 +111,11 @@ def build_world() -> World:
         )
         db.session.add(device)
         devices.append(device)
+    # A response held back from t1's tablets: the tablets page then offers to delete them.
+    monday = today - timedelta(days=today.weekday())
+    db.session.add(
+        OfflineKept(tilbud_id=t1.id, reason=TOO_SOON, arrived_week=monday, envelope="{}")
+    )
     pin.set_pin(admin.id, t1, PIN, today)
     borger = get_questionnaire("borger", 1)
     read_aloud.store(admin.id, org_a.id, borger, "tryg", "da", wav_bytes(), today)
@@ -117,14 +123,15 @@ def build_world() -> World:
     invitations.import_upload(stored, rows, today)
     pending, _rows = invitations.store_upload(admin.id, round_a, t1, "igen.csv", CSV.encode())
     token = issue_token(inner, "reset", timedelta(hours=1))
-    # A national round that round A takes part in (the admin is the platform administrator).
-    national = NationalRound(slug="landsrunde", name="Landsrunde", year=today.year)
+    # The national level: a national round that round A takes part in (t1 and t3 in the
+    # rollout), a national analyst; the admin is the platform administrator.
+    national = NationalRound(slug="sikrede-2025", name="Sikrede 2025", year=2025)
     db.session.add(national)
     db.session.flush()
     round_a.national_round_id = national.id
-    db.session.add_all(
-        Institution(tilbud_id=t.id, planned_year=today.year, planned_quarter=1) for t in (t1, t3)
-    )
+    db.session.add(Institution(tilbud_id=t1.id, planned_year=2025, planned_quarter=3))
+    db.session.add(Institution(tilbud_id=t3.id, planned_year=2026, planned_quarter=1))
+    _user("land@regioner.dk", Grant(role=NATIONAL_ANALYST))
     db.session.commit()
 
     def ids(*units) -> list[str]:
@@ -158,6 +165,7 @@ def build_world() -> World:
         "enhed": [*units, f"tilbud:{t4.slug}", f"omraade:{b1.slug}", "tilbud:", "omraade"],
         "hjaelp": list(GROUPS),
         "tema": [*borger.themes, *get_questionnaire("unge", 1).themes],
+        "operatoer": [*ids(org_a, org_b), "0", "abc"],
         "side": ["1", "2", "2147483647", "2147483648"],
         "organisation": ids(org_a, org_b),
         "kommentarer": ["1", "0"],
@@ -171,7 +179,13 @@ def build_world() -> World:
         "pin": [PIN, "1234", "12345678"],
         "tilbud": ids(t1, t2, t3, t4),
         "scope": [*(f"tilbud:{i}" for i in ids(t1, t4)), f"organisation:{org_b.id}"],
-        "role": ["admin", "analyst", "area_lead", "tilbud_lead"],
+        "role": ["admin", "analyst", "area_lead", "tilbud_lead", "national_analyst"],
+        "year": ["2025", "1999", "2101", "tyve"],
+        "planned_year": ["2025", "2027", "2028", "x"],
+        "planned_quarter": ["1", "4", "0", "5"],
+        "national_round_id": [str(national.id), "0", "2147483648"],
+        "slug": ["sikrede-2026", "sikrede-2025", "Store Bogstaver"],
+        "email": ["land@regioner.dk", "ny@regioner.dk", "inde@a.dk", "ikke-en-mail"],
     }
     files = [("liste.csv", CSV.encode()), ("lyd.wav", wav_bytes())]
     return World(admin.id, lead.id, t1.id, params, samples, files)

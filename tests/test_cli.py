@@ -7,6 +7,17 @@ from ordet.kiosk.models import Device, EnrolmentCode
 from ordet.org.models import Specialomraade, Tilbud
 from ordet.rounds.models import Round
 
+SIKREDE = {
+    "Sølager",
+    "Sønderbro",
+    "Bakkegården",
+    "Stevnsfortet",
+    "Egely",
+    "Grenen",
+    "Koglen",
+    "Kompasset",
+}
+
 
 def counts() -> dict[str, int]:
     models = (Specialomraade, Tilbud, Round, Device, EnrolmentCode, User, Response, Answer)
@@ -21,12 +32,14 @@ def test_seed_demo_creates_the_organisation_and_twice_changes_nothing(runner):
     assert "Socialområdet i Region Midtjylland" in first.output
     assert "admin@demo.ordet.dk" in first.output
     seeded = counts()
-    assert seeded["Specialomraade"] == 8
-    assert seeded["Response"] == 300 and seeded["Answer"] > 300 * 5
+    # Region Midtjylland's eight, and one for each of the five other operators' institutions.
+    assert seeded["Specialomraade"] == 8 + 5
+    # 300 of Region Midtjylland's, and the other operators' 37 for the national round.
+    assert seeded["Response"] == 300 + 37 and seeded["Answer"] > 300 * 5
     assert seeded["Device"] == seeded["Tilbud"] >= 8 * 3
     names = set(db.session.scalars(db.select(Tilbud.name)))
-    assert {"Grenen", "Koglen"} <= names
-    assert all(name in {"Grenen", "Koglen"} or "(demo)" in name for name in names)
+    assert SIKREDE <= names
+    assert all(name in SIKREDE or "(demo)" in name for name in names)
 
     second = runner.invoke(args=["seed-demo", "--responses", "300"])
     assert second.exit_code == 0, second.output
@@ -41,7 +54,10 @@ def test_seed_demo_creates_the_organisation_and_twice_changes_nothing(runner):
 def test_synthetic_responses_spread_over_three_rounds_and_include_partials(runner):
     runner.invoke(args=["seed-demo", "--responses", "400"])
     per_round = db.session.execute(
-        db.select(Response.round_id, db.func.count()).group_by(Response.round_id)
+        db.select(Response.round_id, db.func.count())
+        .join(Round, Round.id == Response.round_id)
+        .where(Round.slug.like("ordet-er-dit-%"))
+        .group_by(Response.round_id)
     ).all()
     assert len(per_round) == 3
     statuses = set(db.session.scalars(db.select(Response.status).distinct()))
@@ -55,9 +71,10 @@ def test_list_rounds_prints_one_round_a_line(runner):
     runner.invoke(args=["seed-demo"])
     result = runner.invoke(args=["list-rounds"])
     lines = result.output.strip().splitlines()
-    assert len(lines) == 3
+    assert len(lines) == 3 + 4  # and the four operators' rounds of the national demo
     year = date.today().year
-    assert lines[-1].split("\t") == [
+    current = next(line for line in lines if line.startswith(f"ordet-er-dit-{year}\t"))
+    assert current.split("\t") == [
         f"ordet-er-dit-{year}",
         f"Ordet er dit {year}",
         f"{year}-01-01",

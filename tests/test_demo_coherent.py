@@ -60,9 +60,15 @@ def test_the_demo_figures_agree_on_every_page(runner, client):
     area_table = relatives.split("Specialområder</h2>")[1]
     assert area_table.count("<tr>") >= 1 + 8, "the Specialområder table is empty"
 
-    # A tablet of a tilbud with kiosk answers knows when it last got one.
+    # A tablet of a tilbud with kiosk answers knows when it last got one (the national demo's
+    # Stevnsfortet and Kompasset have not started, so their tablets have none yet).
+    answered = db.select(Response.tilbud_id).where(
+        Response.channel == "kiosk", Response.status == COMPLETE
+    )
     assert not db.session.scalar(
-        db.select(db.func.count(Device.id)).where(Device.last_answer_week.is_(None))
+        db.select(db.func.count(Device.id)).where(
+            Device.last_answer_week.is_(None), Device.tilbud_id.in_(answered)
+        )
     )
     assert "Ingen svar endnu" not in client.get("/staff/tablets").text
 

@@ -24,6 +24,10 @@ from .test_scope_matrix import PUBLIC, _comment, _device, _url, staff_rules
 
 URL = "A's ids in the URL"
 LIST = "a list or form: must not name A"
+# The national level: the platform administrator's across organisations (it names every
+# organisation's tilbud to register institutions, and the rollout's institutions); every
+# organisation role is refused outright.
+NATIONAL = "national: platform administrator only (names across organisations), 403 to others"
 ROUTES = {
     "admin.home": LIST,
     "admin.overview": LIST,
@@ -45,11 +49,13 @@ ROUTES = {
     "admin.rounds_new": LIST,
     "admin.rounds_edit": URL,
     "admin.rounds_status": URL,
+    "admin.rounds_national": URL,
     "admin.kiosks": LIST,
     "admin.kiosks_tilbud": URL,
     "admin.kiosks_code": URL,
     "admin.kiosks_pin": URL,
     "admin.kiosks_revoke": URL,
+    "admin.kiosks_discard_kept": URL,
     "admin.audio": LIST,
     "admin.audio_question": URL,
     "admin.audio_delete": URL,
@@ -68,16 +74,22 @@ ROUTES = {
     "export.download": URL,
     "export.raw_csv": URL,
     "export.raw_legend": URL,
-    # The national level is no organisation's: every organisation role gets 403; A's URL
-    # value names no national round, so the platform administrator gets 404.
-    "national.index": LIST,
-    "national.round_page": URL,
-    "national.download": URL,
+    # The national results pages (the national analyst's and the platform administrator's).
+    "national.index": NATIONAL,
+    "national.round_page": NATIONAL,
+    "national.download": NATIONAL,
     "sso.admin": URL,
     "sso.admin_oidc": URL,
     "sso.admin_saml": URL,
     "sso.admin_passwords": URL,
     "sso.admin_rotate": URL,
+    "national_admin.rollout": NATIONAL,
+    "national_admin.rounds": NATIONAL,
+    "national_admin.institutions": NATIONAL,
+    "national_admin.institutions_plan": NATIONAL,
+    "national_admin.institutions_remove": NATIONAL,
+    "national_admin.analysts": NATIONAL,
+    "national_admin.analysts_withdraw": NATIONAL,
 }
 PLATFORM = "platform"  # the platform administrator, also B's admin
 PLATFORM_ONLY = "platform-only"  # the platform administrator with no grant at all
@@ -236,7 +248,7 @@ def test_every_staff_route_is_listed(app):
     assert found - set(ROUTES) == set(), "add the new staff route to ROUTES (and check it)"
     assert set(ROUTES) - found == set(), "ROUTES lists a route that no longer exists"
     for rule in staff_rules(app):
-        if rule.endpoint in ROUTES:
+        if rule.endpoint in ROUTES and ROUTES[rule.endpoint] != NATIONAL:
             assert (ROUTES[rule.endpoint] == URL) == bool(rule.arguments), rule.endpoint
 
 
@@ -250,6 +262,9 @@ def test_tenant_matrix(app, client, world, role):
     for rule, method in checks:
         label = f"{role} {method} {rule.rule}"
         before = _snapshot()
+        if ROUTES[rule.endpoint] == NATIONAL:
+            _national(client, role, rule, method, a, label, before)
+            continue
         if ROUTES[rule.endpoint] == URL:
             url = _url(rule, _params(a), 0)
             data = {"name": "Indbrud", "active": "0", "reads": "1", "role": ADMIN}
@@ -265,6 +280,21 @@ def test_tenant_matrix(app, client, world, role):
         for marker in MARKERS:
             assert marker not in body, f"{label}: shows {marker}"
         assert _snapshot() == before, f"{label}: changed something in the database"
+
+
+def _national(client, role, rule, method, a, label, before) -> None:
+    """The platform administrator may be answered (a refusal of the junk posted changes
+    nothing); every organisation role gets 403 and sees nothing of A."""
+    url = _url(rule, _params(a), 0) if rule.arguments else rule.rule
+    response = client.get(url) if method == "GET" else client.post(url, data={"name": "X"})
+    if role in (PLATFORM, PLATFORM_ONLY):
+        assert response.status_code < 500, f"{label}: {response.status_code}"
+    else:
+        assert response.status_code == 403, f"{label}: {response.status_code}"
+        body = response.get_data().decode("utf-8", "replace")
+        for marker in MARKERS:
+            assert marker not in body, f"{label}: shows {marker}"
+    assert _snapshot() == before, f"{label}: changed something in the database"
 
 
 @pytest.mark.parametrize("role", (ADMIN, PLATFORM))

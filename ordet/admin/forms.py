@@ -82,6 +82,10 @@ class RoundForm(FlaskForm):
     version_borger = Choice(_l("Spørgeskema for borgere"))
     version_unge = Choice(_l("Spørgeskema for unge"))
     version_paaroerende = Choice(_l("Spørgeskema for pårørende"))
+    national_round_id = Choice(
+        _l("Landsdækkende runde"),
+        description=_l("Runden skal bruge den landsdækkende rundes fælles spørgeskema."),
+    )
 
 
 class ExtendForm(FlaskForm):

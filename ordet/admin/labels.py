@@ -6,7 +6,7 @@ from flask_babel import format_date, format_time, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..auth.models import Grant
+from ..auth.models import NATIONAL_ANALYST, Grant
 from ..extensions import db
 from ..org.models import Organisation, Specialomraade, Tilbud
 from ..rounds.models import CLOSED, OPEN, Round
@@ -66,6 +66,8 @@ def grant_label(grant: Grant) -> str:
         unit = db.session.get(Specialomraade, grant.specialomraade_id)
     elif grant.tilbud_id is not None:
         unit = db.session.get(Tilbud, grant.tilbud_id)
+    if unit is None and grant.role == NATIONAL_ANALYST:
+        return str(ROLE_NAMES[NATIONAL_ANALYST])  # the national level, no organisation
     return f"{ROLE_NAMES.get(grant.role, grant.role)}: {unit.name if unit else '?'}"
 
 

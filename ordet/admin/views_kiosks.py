@@ -15,7 +15,7 @@ from ..kiosk import pin as kiosk_pin
 from ..kiosk.models import Device
 from ..kiosk.queries import limit_hits
 from ..kiosk.services import create_enrolment_code, revoke
-from ..offline.queries import kept_count
+from ..offline.queries import discard_kept, kept_count
 from ..org.models import Specialomraade, Tilbud
 from . import bp
 from .forms import PinForm
@@ -79,6 +79,26 @@ def kiosks_pin(tilbud_id: int):
     if saved:
         return saved
     return _tilbud_page(tilbud, form, code=None), 400
+
+
+@bp.post("/tablets/<int:tilbud_id>/holdt-tilbage/kasser")
+@requires(DEVICES_MANAGE)
+def kiosks_discard_kept(tilbud_id: int):
+    """Delete the responses held back from the tilbud's tablets (still encrypted, never
+    counted), e.g. once staff know the tablet was misused."""
+    tilbud = tilbud_or_404(tilbud_id, DEVICES_MANAGE)
+    discarded = discard_kept(tilbud.id)
+    if discarded:
+        record_event(
+            actor(),
+            "kiosk.kept_discard",
+            f"tilbud:{tilbud.id}",
+            {"responses": discarded},
+            organisation_id=tilbud.organisation_id,
+        )
+        db.session.commit()
+        flash(_l("%(n)s svar holdt tilbage er slettet.", n=discarded))
+    return redirect(url_for(".kiosks_tilbud", tilbud_id=tilbud.id))
 
 
 @bp.post("/tablets/enhed/<int:device_id>/afmeld")

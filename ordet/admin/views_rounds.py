@@ -9,6 +9,8 @@ from flask_babel import lazy_gettext as _l
 from ..auth.access import current_scope, requires
 from ..auth.permissions import ROUNDS_MANAGE
 from ..extensions import db
+from ..national.models import NationalRound
+from ..national.services import join_national_round, national_rounds
 from ..org.models import Specialomraade, Tilbud
 from ..rounds.models import Round
 from . import bp
@@ -50,7 +52,7 @@ def rounds_new():
         if organisation is None:
             raise AdminError(_l("Vælg en organisation."), "organisation_id")
         versions = {v: int_or_none(form[f"version_{v}"].data) for v in services.VARIANT_NAMES}
-        return services.create_round(
+        round_ = services.create_round(
             actor(),
             organisation,
             form.name.data,
@@ -59,6 +61,10 @@ def rounds_new():
             versions,
             [c for c in chosen if c is not None],
         )
+        if form.national_round_id.data:
+            national = id_or_none(form.national_round_id.data)
+            join_national_round(actor(), round_, -1 if national is None else national)
+        return round_
 
     saved = save_form(
         form,
@@ -140,6 +146,9 @@ def _round_form() -> RoundForm:
             form[f"version_{variant}"].choices = options(
                 [("", _l("Ikke med"))] + [(n, _l("Version %(n)s", n=n)) for n in versions]
             )
+    form.national_round_id.choices = options(
+        [("", _l("Ingen"))] + [(n.id, n.name) for n in national_rounds()]
+    )
     return form
 
 
@@ -155,7 +164,26 @@ def _units() -> list[Tilbud]:
     )
 
 
-def _round_page(round_: Round, extend_form: ExtendForm, error: AdminError | None):
+@bp.post("/runder/<int:round_id>/landsdaekkende")
+@requires(ROUNDS_MANAGE)
+def rounds_national(round_id: int):
+    """Let the round take part in a national round, or leave it (empty value)."""
+    round_ = round_or_404(round_id, ROUNDS_MANAGE)
+    value = request.form.get("national_round_id", "")
+    national_id = id_or_none(value) if value else None
+    try:
+        join_national_round(actor(), round_, -1 if value and national_id is None else national_id)
+    except AdminError as error:
+        db.session.rollback()
+        return _round_page(round_, ExtendForm(), None, error.message), 400
+    db.session.commit()
+    flash(_l("Ændringen er gemt."))
+    return redirect(url_for(".rounds_edit", round_id=round_.id))
+
+
+def _round_page(
+    round_: Round, extend_form: ExtendForm, error: AdminError | None, national_error=None
+):
     names = dict(
         db.session.execute(
             db.select(Tilbud.id, Tilbud.name).where(
@@ -171,4 +199,9 @@ def _round_page(round_: Round, extend_form: ExtendForm, error: AdminError | None
         error=error,
         today=date.today(),
         values=request.form,
+        national=db.session.get(NationalRound, round_.national_round_id)
+        if round_.national_round_id
+        else None,
+        national_rounds=national_rounds(),
+        national_error=national_error,
     )

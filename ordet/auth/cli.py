@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from ..admin.errors import AdminError
 from ..audit import record_event
 from ..extensions import db
-from .models import ADMIN, ROLES, Grant, User
+from .models import ADMIN, NATIONAL_ANALYST, ROLES, Grant, User
 from .services import MIN_PASSWORD_LENGTH, normalise_email
 from .users import SCOPE_KIND, organisation_of, resolve_scope
 
@@ -25,6 +25,11 @@ from .users import SCOPE_KIND, organisation_of, resolve_scope
     is_flag=True,
     help="The platform administrator: creates organisations (--role/--scope optional).",
 )
+@click.option(
+    "--national-analyst",
+    is_flag=True,
+    help="A national analyst: the national figures and the rollout (no --role/--scope).",
+)
 @click.option("--name", default="", help="The user's name.")
 @click.option(
     "--password",
@@ -39,6 +44,7 @@ def create_user(
     role: str | None,
     scope_value: str | None,
     platform_admin: bool,
+    national_analyst: bool,
     name: str,
     password: str,
 ) -> None:
@@ -48,8 +54,14 @@ def create_user(
         raise click.BadParameter(
             f"at least {MIN_PASSWORD_LENGTH} characters", param_hint="--password"
         )
-    if (role is None) != (scope_value is None) or (role is None and not platform_admin):
-        raise click.UsageError("give --role and --scope together (or --platform-admin alone)")
+    if (role is None) != (scope_value is None) or (
+        role is None and not platform_admin and not national_analyst
+    ):
+        raise click.UsageError(
+            "give --role and --scope together (or --platform-admin or --national-analyst alone)"
+        )
+    if national_analyst and role is not None:
+        raise click.UsageError("--national-analyst takes no --role/--scope")
     if role is not None:
         try:
             kind, unit = resolve_scope(scope_value, by_slug=True)
@@ -69,9 +81,26 @@ def create_user(
         user.platform_admin = True
         db.session.flush()
         record_event(None, "user.platform_admin_cli", f"user:{user.id}", organisation_id=None)
+    if national_analyst:
+        if not any(g.role == NATIONAL_ANALYST for g in user.grants):
+            user.grants.append(Grant(role=NATIONAL_ANALYST, name=user.name))
+        db.session.flush()
+        record_event(
+            None,
+            "national.analyst_create_cli",
+            f"user:{user.id}",
+            {"role": NATIONAL_ANALYST},
+            organisation_id=None,
+        )
     if role is None:
         db.session.commit()
-        click.echo(f"{email}: platform administrator")
+        click.echo(
+            f"{email}: "
+            + ", ".join(
+                (["platform administrator"] if platform_admin else [])
+                + (["national analyst"] if national_analyst else [])
+            )
+        )
         return
     user.grants.append(Grant(role=role, name=user.name, **{f"{kind}_id": unit.id}))
     db.session.flush()

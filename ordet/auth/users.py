@@ -15,16 +15,7 @@ from ..admin.errors import AdminError
 from ..audit import record_event, record_for_each
 from ..extensions import db
 from ..org.models import Organisation, Specialomraade, Tilbud
-from .models import (
-    ADMIN,
-    ANALYST,
-    AREA_LEAD,
-    NATIONAL_ANALYST,
-    ROLES,
-    TILBUD_LEAD,
-    Grant,
-    User,
-)
+from .models import ADMIN, ANALYST, AREA_LEAD, NATIONAL_ANALYST, ROLES, TILBUD_LEAD, Grant, User
 from .permissions import COMMENTS_READ, USERS_MANAGE, permissions_of
 from .scope import Scope
 from .services import issue_token, normalise_email
@@ -47,9 +38,8 @@ ROLE_NAMES = {
 def resolve_scope(value: str, by_slug: bool = False) -> tuple[str, object]:
     """``organisation:ID`` (or ``:slug`` from the CLI) to (kind, unit); AdminError if unknown."""
     kind, _, key = (value or "").partition(":")
-    model = {"organisation": Organisation, "specialomraade": Specialomraade, "tilbud": Tilbud}.get(
-        kind
-    )
+    models = {"organisation": Organisation, "specialomraade": Specialomraade, "tilbud": Tilbud}
+    model = models.get(kind)
     unit = None
     if model is not None and key:
         if by_slug:
@@ -254,17 +244,19 @@ def active_for(granter: Scope, user: User) -> bool:
     return any(g.active for g in mine) and (user.active or not wholly_mine)
 
 
-def _grant_organisation(grant: Grant) -> int:
+def _grant_organisation(grant: Grant) -> int | None:
     if grant.organisation_id is not None:
         return grant.organisation_id
     if grant.specialomraade_id is not None:
         return db.session.get(Specialomraade, grant.specialomraade_id).organisation_id
-    return db.session.get(Tilbud, grant.tilbud_id).specialomraade.organisation_id
+    if grant.tilbud_id is not None:
+        return db.session.get(Tilbud, grant.tilbud_id).specialomraade.organisation_id
+    return None  # the national analyst's grant: no organisation
 
 
 def user_organisations(user: User) -> set[int]:
     """The organisations ``user`` holds a role in."""
-    return {_grant_organisation(grant) for grant in user.grants}
+    return {_grant_organisation(g) for g in user.grants} - {None}
 
 
 def _record_grant(actor_id: int | None, action: str, grant: Grant) -> None:

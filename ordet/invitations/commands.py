@@ -9,7 +9,9 @@ from flask import current_app
 
 from ..audit import purge_events, record_event
 from ..extensions import db
+from ..kiosk import allowance
 from ..mail import deliver_outbox, stuck_messages
+from ..offline import receipts
 from ..scrub import reclaim
 from . import services
 from .purge import purge as purge_personal_data
@@ -64,8 +66,9 @@ def send_mail(loop: bool, interval: int) -> None:
 @click.command("purge")
 def purge() -> None:
     """Delete pårørende emails and names once a round's retention period has passed, and
-    audit events older than AUDIT_RETENTION_DAYS (when set); then let the database reclaim
-    what this and redactions left behind (``scrub``)."""
+    audit events older than AUDIT_RETENTION_DAYS (when set), receipts of tablets' outbox ids
+    no resend can need any more and the moment of tablets' allowances that are full again;
+    then let the database reclaim what this and redactions left behind (``scrub``)."""
     audit_days = current_app.config["AUDIT_RETENTION_DAYS"]
     if audit_days is not None and audit_days < 1:
         raise click.ClickException("AUDIT_RETENTION_DAYS must be at least 1 (or unset)")
@@ -81,9 +84,11 @@ def purge() -> None:
     events = purge_events(audit_days)
     for organisation_id, count in sorted(events.items(), key=lambda item: item[0] or 0):
         record_event(None, "audit.purge", "", {"events": count}, organisation_id=organisation_id)
+    pruned = receipts.prune(date.today(), int(current_app.config["KIOSK_OFFLINE_GRACE_DAYS"]))
+    allowance.forget_full()
     db.session.commit()
     click.echo(
-        f"Purged {report.invitations} invitations in {report.rounds} rounds"
-        f" and {sum(events.values())} audit events."
+        f"Purged {report.invitations} invitations in {report.rounds} rounds,"
+        f" {sum(events.values())} audit events and {pruned} offline receipts."
     )
     click.echo(reclaim())  # after the commit: VACUUM runs outside any transaction

@@ -11,7 +11,7 @@ from ..answering.channels import ChannelRefusal, TooSoon
 from ..answering.services import Draft
 from ..answering.session import Respondent
 from ..offline.intake import completed_online
-from . import pace, services
+from . import allowance, pace, services
 
 COOKIE_NAME = "ordet_kiosk"
 # Beyond the warning, a little slack for a slow tablet before the server closes the draft itself.
@@ -52,12 +52,14 @@ class KioskChannel:
         if tablet is None:
             return
         wait = pace.count_response(tablet.id)
+        if wait is None:  # the allowance offline responses spend too (``kiosk.allowance``)
+            wait = allowance.spend(tablet.id)
         if wait is not None:
             raise TooSoon(wait, lambda: services.note_too_soon(tablet, date.today()))
         services.note_answer(tablet, date.today())
         respondent = respondent_session.current()
         if respondent is not None:  # a tablet that lost this reply sends it again offline
-            completed_online(respondent.draft_key)
+            completed_online(respondent.draft_key, draft.round_id)
 
     def thanks_template(self) -> str:
         return "kiosk/thanks.html"

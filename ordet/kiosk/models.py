@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -28,6 +28,11 @@ class Device(db.Model):
     # the tablet reaches the server whenever someone answers, so a day would tell that too.
     offline_waiting: Mapped[int] = mapped_column(default=0, server_default="0")
     last_contact_week: Mapped[date | None]
+    # The tablet's allowance of responses (``kiosk.allowance``): the moment, in Unix seconds,
+    # at which it is full again; None: full. Whole seconds, as the allowance refills by the
+    # second. It tells when this tablet last stored a response only until it is full again:
+    # ``purge`` then clears it. Never on a response.
+    pace_full_at: Mapped[int | None] = mapped_column(BigInteger)
 
     tilbud: Mapped[Tilbud] = relationship()
 

@@ -18,26 +18,25 @@ The threshold is the largest of the taking-part organisations' thresholds.
 
 import json
 import logging
-from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from ..disclosure import LinkedTable, protect
 from ..extensions import db
 from ..org.models import Organisation
 from ..results.linked import ALL, RESPONDENTS, parts, time_dimension, unit_dimension
-from ..results.models import RESPONSES_KEY, Release, ReleaseCount
+from ..results.models import RESPONSES_KEY, Release
 from ..results.releases import latest
 from ..weeks import week_of
+from .counts import Counts, frozen_counts, measures, release_counts
 from .figures import core_questionnaire, latest_national
 from .insiders import Insider, insider_audit
 from .models import NationalRelease, NationalReleaseCount, NationalRound
 from .tree import national_tree, taking_part
 
 log = logging.getLogger(__name__)
-Counts = dict[int, dict[tuple[str, str], int]]  # tilbud -> (question, value) -> n
 
 
 def sources(national_round: NationalRound) -> dict[int, Release]:
@@ -111,8 +110,8 @@ def publish_national(national_round: NationalRound, today: date) -> NationalRele
             .order_by(NationalRelease.number)
         )
     )
-    now = _release_counts([r.id for r in current.values()], institutions, keys)
-    history = [_frozen_counts(r.id) for r in earlier] + [now]
+    now = release_counts([r.id for r in current.values()], institutions, keys)
+    history = [frozen_counts(r.id) for r in earlier] + [now]
     insiders = _insiders(national_round, earlier, current)
     threshold = national_threshold(national_round)
     hidden: dict[str, set] = {}
@@ -160,51 +159,6 @@ def publish_national(national_round: NationalRound, today: date) -> NationalRele
     return release
 
 
-def _release_counts(release_ids: list[int], institutions: list[int], keys: list[str]) -> Counts:
-    rows = db.session.execute(
-        select(
-            ReleaseCount.tilbud_id,
-            ReleaseCount.question_key,
-            ReleaseCount.value,
-            func.sum(ReleaseCount.count),
-        )
-        .where(
-            ReleaseCount.release_id.in_(release_ids),
-            ReleaseCount.tilbud_id.in_(institutions),
-            ReleaseCount.question_key.in_(keys),
-        )
-        .group_by(ReleaseCount.tilbud_id, ReleaseCount.question_key, ReleaseCount.value)
-    )
-    found: Counts = defaultdict(dict)
-    for tilbud, key, value, n in rows:
-        found[tilbud][key, value] = int(n)
-    return found
-
-
-def _frozen_counts(release_id: int) -> Counts:
-    rows = db.session.execute(
-        select(
-            NationalReleaseCount.tilbud_id,
-            NationalReleaseCount.question_key,
-            NationalReleaseCount.value,
-            NationalReleaseCount.count,
-        ).where(NationalReleaseCount.release_id == release_id)
-    )
-    found: Counts = defaultdict(dict)
-    for tilbud, key, value, n in rows:
-        found[tilbud][key, value] = int(n)
-    return found
-
-
-def _measures(counts: dict[tuple[str, str], int], questionnaire, questions: list[str]) -> list[int]:
-    """Respondents, then each question's answers on the scale."""
-    values = [sum(n for (key, _v), n in counts.items() if key == RESPONSES_KEY)]
-    for key in questions:
-        scale = {o.code for o in questionnaire.question(key).options if not o.special}
-        values.append(sum(n for (k, v), n in counts.items() if k == key and v in scale))
-    return values
-
-
 def _table(tree, questionnaire, history: list[Counts], questions) -> LinkedTable | None:
     """National release j shows S<j> = S<j-1> + B<j>, as ``results.linked.time_dimension``."""
     atoms = {}
@@ -214,7 +168,7 @@ def _table(tree, questionnaire, history: list[Counts], questions) -> LinkedTable
         for key in tree.units:
             if key[0] != "tilbud":
                 continue
-            now = _measures(counts.get(key[1], {}), questionnaire, questions)
+            now = measures(counts.get(key[1], {}), questionnaire, questions)
             then = before.get(key[1], [0] * width)
             delta = [a - b for a, b in zip(now, then, strict=True)]
             if any(d < 0 for d in delta):

@@ -5,6 +5,8 @@ kept for staff. A round closed while the response waited: stored if it was answe
 round was open and it arrives within ``KIOSK_OFFLINE_GRACE_DAYS`` of the close, else kept.
 The response is stored through ``answering.services`` exactly as an online completion, and
 counted in the week it arrives: a week whose results are published never gains a response.
+Every stored response spends one of the tablet's allowance (``kiosk.allowance``); with none
+left it is held back for staff ("too soon") and the tablet is flagged.
 """
 
 import hashlib
@@ -22,6 +24,7 @@ from ..answering.answers import InvalidAnswer, clean_value
 from ..answering.models import KIOSK
 from ..database import discard
 from ..extensions import db
+from ..kiosk import allowance
 from ..kiosk import services as kiosk_services
 from ..org.models import Tilbud
 from ..questionnaires import get as get_questionnaire
@@ -55,7 +58,8 @@ def receive(tablet, payload: dict, envelope: str, today: date) -> Outcome:
         return _again(tablet, seen, content_hash, envelope, today)
     try:
         # The id is claimed first: a second request with it waits here, then finds it taken.
-        db.session.execute(insert(RECEIPT).values(id_hash=id_hash, content_hash=content_hash))
+        claim = {"id_hash": id_hash, "content_hash": content_hash, "round_id": _round_id(payload)}
+        db.session.execute(insert(RECEIPT).values(**claim))
         outcome = _store(tablet, payload, today)
         if outcome.status == KEPT:
             _keep(tablet, outcome.reason, envelope, today)
@@ -69,12 +73,23 @@ def receive(tablet, payload: dict, envelope: str, today: date) -> Outcome:
     return outcome
 
 
-def completed_online(draft_key: str) -> None:
+def completed_online(draft_key: str, round_id: int) -> None:
     """Mark a kiosk draft completed online. A tablet whose "Send" reached the server but whose
     reply was lost goes on offline and sends the response with the draft key as its id: it is
     then a duplicate, never a second response. Only a keyed hash of the key is kept."""
     id_hash = keyed_hash("offline-id", draft_key)
-    db.session.execute(insert(RECEIPT).values(id_hash=id_hash, content_hash=ONLINE))
+    receipt = {"id_hash": id_hash, "content_hash": ONLINE, "round_id": round_id}
+    db.session.execute(insert(RECEIPT).values(**receipt))
+
+
+def _round_id(payload: dict) -> int:
+    """The round a response names, for pruning its receipt (``receipts``); 0 if none (or a
+    number no round id can be: the column is a 32-bit integer)."""
+    try:
+        found = int(payload.get("round"))
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return found if 0 < found < 2**31 else 0
 
 
 def _receipt(id_hash: str) -> str | None:
@@ -107,6 +122,22 @@ def _store(tablet, payload: dict, today: date) -> Outcome:
         return found
     round_, tilbud, questionnaire, answers = found
     complete = payload.get("complete") is True
+    # In a savepoint: the response is written first (locking a continued draft, then the
+    # tablet, in the order an online "Send" does), and undone if no allowance is left.
+    savepoint = db.session.begin_nested()
+    _write(tablet, payload, round_, tilbud, questionnaire, answers, today)
+    if allowance.spend(tablet.id) is not None:
+        savepoint.rollback()
+        kiosk_services.note_too_soon(tablet, today)
+        return Outcome(KEPT, TOO_SOON)
+    savepoint.commit()
+    if complete:
+        kiosk_services.note_answer(tablet, today)
+    return Outcome(STORED)
+
+
+def _write(tablet, payload: dict, round_, tilbud, questionnaire, answers, today: date) -> None:
+    complete = payload.get("complete") is True
     draft = _continued_draft(tablet, payload.get("draft"), round_)
     if draft is not None:
         try:
@@ -119,9 +150,6 @@ def _store(tablet, payload: dict, today: date) -> Outcome:
         language = str(payload.get("language"))
         draft = services.start(round_, tilbud, questionnaire, KIOSK, language, new_token(), today)
         _close(draft, answers, complete, today)
-    if complete:
-        kiosk_services.note_answer(tablet, today)
-    return Outcome(STORED)
 
 
 def _close(draft, answers: dict, complete: bool, today: date) -> None:
@@ -137,7 +165,7 @@ def _checked(tablet, payload: dict, today: date):
     """The round, tilbud, questionnaire and checked answers, or the ``Outcome`` of keeping it."""
     try:
         week = date.fromisoformat(str(payload.get("week")))
-        round_ = db.session.get(Round, int(payload.get("round")))
+        round_ = db.session.get(Round, _round_id(payload))  # 0: none
     except (TypeError, ValueError):
         return Outcome(KEPT, INVALID)
     tilbud = db.session.get(Tilbud, tablet.tilbud_id)
@@ -157,11 +185,6 @@ def _checked(tablet, payload: dict, today: date):
         return Outcome(KEPT, INVALID)
     if not _answered_while_open(round_, week, today):
         return Outcome(KEPT, LATE)
-    gap = payload.get("gap")
-    minimum = int(current_app.config["KIOSK_MIN_SECONDS_BETWEEN_RESPONSES"])
-    if payload.get("complete") is True and isinstance(gap, int | float) and gap < minimum:
-        kiosk_services.note_too_soon(tablet, today)
-        return Outcome(KEPT, TOO_SOON)
     return round_, tilbud, questionnaire, answers
 
 

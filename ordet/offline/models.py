@@ -4,6 +4,8 @@
 keyed hash (HMAC with the app's secret), in a table apart from the response. No response id,
 no week, no device: it tells whether an id was seen and with what content, never which
 response it became. Without the secret, a hash cannot be tested against guessed answers.
+It names the round the response named (shared by every tilbud in it), so that ``purge`` can
+delete it once no resend could be stored any more (``receipts``).
 
 ``OfflineKept`` holds what was not stored as a response (a conflicting resend, a response
 that came after its round closed and its grace period), still encrypted, for staff to see.
@@ -22,6 +24,9 @@ CONFLICT, LATE, INVALID, TOO_SOON = "conflict", "late", "invalid", "too_soon"
 class OfflineReceipt(db.Model):
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # The round the response named (0: none; None: received before rounds were noted, kept).
+    # No foreign key: a receipt outlives nothing it names, and a deleted round prunes it.
+    round_id: Mapped[int | None] = mapped_column(index=True)
 
 
 class OfflineKept(db.Model):

@@ -45,9 +45,9 @@ function seal(content) {
   });
 }
 var chain = Promise.resolve();
-function keep(complete, open, gap) {  // this respondent's answers, sealed
+function keep(complete, open) {  // this respondent's answers, sealed
   var s = S, content = { id: s.id, round: B.round, questionnaire: B.questionnaire, version: B.version,
-    language: s.lang, answers: s.answers, complete: complete, week: monday(), gap: gap, draft: s.draft };
+    language: s.lang, answers: s.answers, complete: complete, week: monday(), draft: s.draft };
   chain = chain.then(() => {
     if (!complete && !Object.keys(s.answers).length) {
       return write("delete", s.id);
@@ -157,7 +157,7 @@ function answer(form, action) {
     if (S.pos > 1) question(S.pos - 1); else swap(screen("intro"));
   } else if (S.pos < visible(S.answers).length) question(S.pos + 1);
   else return finish();
-  keep(false, true, null);
+  keep(false, true);
 }
 function refuse(form) {
   var old = form.querySelector(".error"), note = document.createElement("p");
@@ -169,12 +169,11 @@ function refuse(form) {
 function finish() {
   var now = Date.now();
   if (lastDone && now - lastDone < B.min_gap * 1000) return swap(screen("wait"));
-  var gap = lastDone ? Math.round((now - lastDone) / 1000) : null;
   lastDone = now;
-  return keep(true, false, gap).then(() => { swap(screen("thanks")); S = null; flush(); });
+  return keep(true, false).then(() => { swap(screen("thanks")); S = null; flush(); });
 }
 function reset() {
-  if (S) keep(false, false, null);
+  if (S) keep(false, false);
   chain.then(flush);
   start();
 }
