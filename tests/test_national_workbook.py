@@ -13,7 +13,7 @@ from ordet.auth.models import ADMIN, NATIONAL_ANALYST, Grant
 from ordet.extensions import db
 from ordet.national.figures import national_results
 from ordet.national.presentation import all_columns
-from ordet.national.rollout import STATUS_LABELS, rollout_rows
+from ordet.national.rollout import rollout_rows
 
 from . import national_data
 from .staff_helpers import session_login
@@ -89,16 +89,20 @@ def check_workbook(path, world) -> None:
     expected = rollout_rows(date.today())
     assert len(rollout) == 1 + len(expected)
     for got, want in zip(rollout[1:], expected, strict=True):
-        assert got[:5] == [
+        assert got[:6] == [
             want.operator,
             want.institution,
             want.planned_year,
             want.planned_quarter,
+            want.national_round,
             want.rounds_held,
         ]
-        assert got[5] == (SUPPRESSED if want.responses is None else want.responses)
+        assert want.released
+        assert got[6] == (SUPPRESSED if want.responses is None else want.responses)
         with current_app.test_request_context():  # the labels are lazily translated
-            assert got[6] == str(STATUS_LABELS[want.status])
+            assert got[7] == want.status_label
+    small = next(r for r in rollout if r[1] == "Bakkegården")
+    assert small[6] == SUPPRESSED  # hidden nationally: text, never a number
 
 
 def test_download_is_the_national_figures_no_store_and_audited(client, world, tmp_path):

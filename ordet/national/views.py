@@ -15,7 +15,7 @@ from ..extensions import db
 from ..results.pick import Refused
 from ..results.units import ORGANISATION
 from ..results.views import refused
-from .figures import national_results
+from .figures import core_questionnaire, national_results
 from .models import NationalRound
 from .presentation import all_columns, national_view
 from .releases import ensure_national_release
@@ -52,14 +52,15 @@ def round_page(national_slug: str):
     (every institution at once is the workbook's: a page stays quick at 2,400 of them)."""
     national_round = national_round_by_slug(national_slug)
     operator = _operator_id(request.args.get("operatoer"))
+    theme = request.args.get("tema") or None
+    questionnaire = core_questionnaire(national_round)
+    if theme is not None and theme not in {q.theme for q in questionnaire.questions if q.has_scale}:
+        raise Refused(_l("Det tema findes ikke i spørgeskemaet."))
     ensure_national_release(national_round, date.today())
     results = national_results(national_round, operators=() if operator is None else {operator})
     db.session.commit()  # a national release published on the way
     if operator is not None and (ORGANISATION, operator) not in results.tree.units:
         raise Refused(_l("Den operatør deltager ikke i landsrunden."), 404)
-    theme = request.args.get("tema") or None
-    if theme is not None and theme not in results.theme_keys():
-        raise Refused(_l("Det tema findes ikke i spørgeskemaet."))
     return render_template(
         "national/round.html",
         national_round=national_round,

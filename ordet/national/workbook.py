@@ -17,10 +17,11 @@ from .figures import NationalResults, national_results
 from .models import NationalRound
 from .presentation import QUESTION, Column, all_columns, institutions, operators
 from .releases import ensure_national_release
-from .rollout import STATUS_LABELS, RolloutRow, rollout_rows
+from .rollout import RolloutRow, rollout_rows
 
 SHARE, ANSWERS = "andel positive", "svar på skalaen"
 RESPONSES = "Besvarelser"
+NOT_RELEASED = "Ikke offentliggjort endnu"
 
 
 def _figures(column: Column, node: NodeKey) -> list:
@@ -100,15 +101,25 @@ def units_sheet(title: str, results: NationalResults, columns: list[Column], uni
 
 
 def rollout_sheet(rows: list[RolloutRow]) -> Sheet:
+    """The rollout as the rollout page shows it (``rollout_rows``)."""
     headers = [
         "Operatør",
         "Institution",
         "Planlagt start: år",
         "Planlagt start: kvartal",
-        "Runder afholdt",
+        "Landsrunde",
+        "Runder holdt",
         RESPONSES,
         "Status",
+        "Forsinket",
     ]
+
+    def responses(row: RolloutRow):
+        if row.responses is not None:
+            return row.responses
+        if row.released:
+            return SUPPRESSED
+        return NOT_RELEASED if row.rounds_held else None
 
     def values():
         for row in rows:
@@ -117,13 +128,15 @@ def rollout_sheet(rows: list[RolloutRow]) -> Sheet:
                 row.institution,
                 row.planned_year,
                 row.planned_quarter,
+                row.national_round or "",
                 row.rounds_held,
-                SUPPRESSED if row.responses is None else row.responses,
-                str(STATUS_LABELS.get(row.status, row.status)),
+                responses(row),
+                row.status_label,
+                "Ja: planlagt start er passeret uden en runde" if row.overdue else "",
             ]
 
-    formats = {2: INTEGER, 3: INTEGER, 4: INTEGER, 5: INTEGER}
-    return Sheet("Udrulning", headers, values(), formats, [30, 34, 12, 12, 12, 12, 14])
+    widths = [30, 34, 12, 12, 30, 10, 14, 14, 30]
+    return Sheet("Udrulning", headers, values(), {}, widths)
 
 
 def national_sheets(results: NationalResults, today: date) -> list[Sheet]:
