@@ -15,6 +15,7 @@ def register_commands(app: Flask) -> None:
     from .auth.sso.cli import sso_sp_key
     from .invitations.commands import purge, send_mail
     from .national.cli import create_national_round_command
+    from .national.commands import export_national
     from .results.commands import audit_disclosure, publish_results
 
     for command in (
@@ -28,6 +29,7 @@ def register_commands(app: Flask) -> None:
         purge,
         recount,
         export_results,
+        export_national,
         publish_results,
         audit_disclosure,
         sso_sp_key,

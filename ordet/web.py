@@ -82,6 +82,7 @@ def init_web(app: Flask) -> None:
     from .kiosk.settings import bp as kiosk_settings_bp
     from .kiosk.views import bp as kiosk_bp
     from .national.admin_views import bp as national_admin_bp
+    from .national.views import bp as national_bp
     from .offline.views import bp as offline_bp
     from .pages import bp as pages_bp
     from .results.views import bp as results_bp
@@ -98,6 +99,7 @@ def init_web(app: Flask) -> None:
         results_bp,
         export_bp,
         national_admin_bp,
+        national_bp,
     ):
         app.register_blueprint(blueprint)
     init_auth(app)

@@ -123,10 +123,14 @@ def build_world() -> World:
     invitations.import_upload(stored, rows, today)
     pending, _rows = invitations.store_upload(admin.id, round_a, t1, "igen.csv", CSV.encode())
     token = issue_token(inner, "reset", timedelta(hours=1))
-    # The national level: a national round, t1 in the rollout, a national analyst.
+    # The national level: a national round that round A takes part in (t1 and t3 in the
+    # rollout), a national analyst; the admin is the platform administrator.
     national = NationalRound(slug="sikrede-2025", name="Sikrede 2025", year=2025)
     db.session.add(national)
+    db.session.flush()
+    round_a.national_round_id = national.id
     db.session.add(Institution(tilbud_id=t1.id, planned_year=2025, planned_quarter=3))
+    db.session.add(Institution(tilbud_id=t3.id, planned_year=2026, planned_quarter=1))
     _user("land@regioner.dk", Grant(role=NATIONAL_ANALYST))
     db.session.commit()
 
@@ -153,13 +157,15 @@ def build_world() -> World:
         "version": ["1", "2"],
         "question": ["tryg", "andet", "glad_for_stedet"],
         "token": [token],
+        "national_slug": [national.slug, "findes-ikke"],
     }
     units = ["organisation", f"omraade:{a1.slug}", f"tilbud:{t1.slug}", f"tilbud:{t2.slug}"]
     samples = {
         "runde": [*ids(round_a, round_b), *slugs(round_a, round_b)],
         "enhed": [*units, f"tilbud:{t4.slug}", f"omraade:{b1.slug}", "tilbud:", "omraade"],
         "hjaelp": list(GROUPS),
-        "tema": list(borger.themes),
+        "tema": [*borger.themes, *get_questionnaire("unge", 1).themes],
+        "operatoer": [*ids(org_a, org_b), "0", "abc"],
         "side": ["1", "2", "2147483647", "2147483648"],
         "organisation": ids(org_a, org_b),
         "kommentarer": ["1", "0"],

@@ -139,6 +139,8 @@ def world(app):
         "questionnaire": ("borger", "borger"),
         "version": ("1", "1"),
         "question": ("tryg", "tryg"),
+        # The national pages: every organisation role is refused before the slug is read.
+        "national_slug": ("landsrunde", "landsrunde"),
     }
     hidden = {
         ADMIN: ["Ude-Organisation-B", "Ude-Tilbud-T4", "Ude-Omraade-B1", "ude-bruger@b.dk"],

@@ -74,6 +74,10 @@ ROUTES = {
     "export.download": URL,
     "export.raw_csv": URL,
     "export.raw_legend": URL,
+    # The national results pages (the national analyst's and the platform administrator's).
+    "national.index": NATIONAL,
+    "national.round_page": NATIONAL,
+    "national.download": NATIONAL,
     "sso.admin": URL,
     "sso.admin_oidc": URL,
     "sso.admin_saml": URL,
@@ -206,6 +210,7 @@ def world(app):
         "questionnaire": "borger",
         "version": "1",
         "question": "tryg",
+        "national_slug": "tenant-a-landsrunde",
     }
     return {"users": users, "a": a, "b": b}
 

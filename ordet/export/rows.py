@@ -5,7 +5,7 @@ Nothing here formats or writes: ``writer.py`` does that. Every number comes from
 """
 
 from ..results.aggregate import RoundResults
-from ..results.presentation import UnitView, unit_view
+from ..results.presentation import UnitView, national_cell, unit_view
 from ..results.units import AREA, ORGANISATION, TILBUD, Unit
 from .writer import DECIMAL, INTEGER, PERCENT, POINTS, ChartSpec, Sheet
 
@@ -16,6 +16,7 @@ THEME_ANSWERS = "Antal svar på skalaen (svar, ikke personer)"
 CHANGE = "Ændring (procentpoint)"
 LEVELS = {ORGANISATION: "Organisation", AREA: "Specialområde", TILBUD: "Tilbud"}
 VARIANT_NAMES = {"borger": "Borgere", "unge": "Unge", "paaroerende": "Pårørende"}
+LANDSPLAN = "Landsplan: andel positive"
 
 
 def area_of(results: RoundResults, unit: Unit) -> str:
@@ -52,10 +53,20 @@ def _columns(columns: list[tuple[str, str | None, int]]) -> tuple[list, dict, li
     return [h for h, _f, _w in columns], formats, [w for _h, _f, w in columns]
 
 
-def results_sheet(results: RoundResults, unit_views: list[UnitView]) -> Sheet:
+def landsplan_value(national, kind: str, key: str):
+    """The national share positive of a core question ("q") or theme ("t"), the suppressed
+    text when the national release hides it, None for an organisation's own question."""
+    stats = national_cell(national, kind, key)
+    if stats is None:
+        return None
+    return SUPPRESSED if stats.hidden else stats.positive_share
+
+
+def results_sheet(results: RoundResults, unit_views: list[UnitView], national=None) -> Sheet:
     """Per unit × question: answers in all and on the scale, counts per option, shares of the
     answers on the scale (the options on it, "Andel positive") and of all answers (the special
-    answers), mean, trend in percentage points."""
+    answers), mean, trend in percentage points; with ``national`` (``presentation.landsplan``)
+    the national share positive ("Landsplan") last."""
     options = _options(results)
     scale = [(code, label) for code, label, special in options if not special]
     specials = [(code, label) for code, label, special in options if special]
@@ -76,8 +87,10 @@ def results_sheet(results: RoundResults, unit_views: list[UnitView]) -> Sheet:
             ("Gennemsnit", DECIMAL, 12),
             ("Sidste runde: andel positive", PERCENT, 14),
             (CHANGE, POINTS, 12),
+            *([(LANDSPLAN, PERCENT, 14)] if national else []),
         ]
     )
+    own = len(headers) - (1 if national else 0)  # the columns of the unit's own figures
 
     def rows():
         for view in unit_views:
@@ -92,13 +105,15 @@ def results_sheet(results: RoundResults, unit_views: list[UnitView]) -> Sheet:
                 ]
                 stats = cell.stats
                 if stats.hidden:
-                    row += [SUPPRESSED] * (len(headers) - len(row))
+                    row += [SUPPRESSED] * (own - len(row))
                 else:
                     row += [stats.n, stats.scale_n]
                     row += [stats.counts.get(code, 0) for code, _l, _s in options]
                     row += [stats.scale_share(code) for code, _l in scale]
                     row += [stats.share_of_all(code) for code, _l in specials]
                     row += [stats.positive_share, stats.mean, *_previous(cell)]
+                if national:
+                    row.append(landsplan_value(national, "q", question.key))
                 yield row
 
     return Sheet(
@@ -119,9 +134,13 @@ def _previous(cell) -> list:
     return [cell.previous.positive_share, cell.change_points]
 
 
-def themes_sheet(all_results: list[tuple[RoundResults, list[UnitView]]]) -> Sheet:
+def themes_sheet(
+    all_results: list[tuple[RoundResults, list[UnitView]]], national: dict | None = None
+) -> Sheet:
     """Per questionnaire × unit × theme. A theme's count is the count behind its share: the
-    answers on the scale summed over its questions (answers, not people)."""
+    answers on the scale summed over its questions (answers, not people). ``national``:
+    {variant: ``presentation.landsplan``} adds the national share positive ("Landsplan")."""
+    national = {variant: n for variant, n in (national or {}).items() if n is not None}
     headers, formats, widths = _columns(
         [
             ("Skema", None, 12),
@@ -134,13 +153,14 @@ def themes_sheet(all_results: list[tuple[RoundResults, list[UnitView]]]) -> Shee
             ("Gennemsnit", DECIMAL, 12),
             ("Sidste runde: andel positive", PERCENT, 14),
             (CHANGE, POINTS, 12),
+            *([(LANDSPLAN, PERCENT, 14)] if national else []),
         ]
     )
 
     def rows():
         for results, unit_views in all_results:
             for view in unit_views:
-                for _key, label, cell in view.themes:
+                for key, label, cell in view.themes:
                     row = [
                         VARIANT_NAMES.get(results.variant, results.variant),
                         LEVELS[view.unit.kind],
@@ -157,6 +177,8 @@ def themes_sheet(all_results: list[tuple[RoundResults, list[UnitView]]]) -> Shee
                             cell.stats.mean,
                             *_previous(cell),
                         ]
+                    if national:
+                        row.append(landsplan_value(national.get(results.variant), "t", key))
                     yield row
 
     return Sheet("Temaer", headers, rows(), formats, widths)

@@ -12,7 +12,7 @@ from ..auth.scope import Scope
 from ..extensions import db
 from ..results.aggregate import round_results
 from ..results.pick import Refused, pick_round
-from ..results.presentation import visible_units
+from ..results.presentation import landsplan, visible_units
 from ..results.queries import overview_rows
 from ..results.releases import ensure_release
 from ..rounds.models import Round
@@ -42,6 +42,7 @@ def export_round(
     all_results = results_of(round_, scope, EXPORT_RESULTS, with_views=True)
     first = all_results[0][0]
     participation = overview_rows(round_, select_ids(visible), scope, EXPORT_RESULTS)
+    national = {results.variant: landsplan(results) for results, _views in all_results}
     sheets = [
         overview_sheet(
             round_,
@@ -53,8 +54,11 @@ def export_round(
             whole=scope.allows_organisation(round_.organisation_id, EXPORT_RESULTS),
         ),
         rollout_sheet(round_, first, visible),
-        *[rows.results_sheet(results, views) for results, views in all_results],
-        rows.themes_sheet(all_results),
+        *[
+            rows.results_sheet(results, views, national[results.variant])
+            for results, views in all_results
+        ],
+        rows.themes_sheet(all_results, national),
         rows.charts_sheet(all_results),
         rows.questions_sheet(all_results),
     ]

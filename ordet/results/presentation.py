@@ -120,3 +120,28 @@ KINDS = {"organisation": ORGANISATION, "omraade": AREA, "tilbud": TILBUD}
 def unit_param(unit: Unit) -> str:
     prefix = {ORGANISATION: "organisation", AREA: "omraade", TILBUD: "tilbud"}[unit.kind]
     return prefix if unit.kind == ORGANISATION else f"{prefix}:{unit.slug}"
+
+
+def landsplan(results: RoundResults):
+    """The national figures to show beside this page's ("Landsplan"): the national round's
+    ``NationalResults`` when the round takes part in one whose core questionnaire is this
+    page's and it has a national release; else None. Only its root is for these pages."""
+    from ..extensions import db
+    from ..national.figures import landsplan_for
+    from ..national.models import NationalRound
+
+    if results.round.national_round_id is None:
+        return None
+    national_round = db.session.get(NationalRound, results.round.national_round_id)
+    if national_round is None or national_round.questionnaire != results.variant:
+        return None
+    return landsplan_for(results.round)
+
+
+def national_cell(national, kind: str, key: str) -> Stats | None:
+    """The national figure of a core question ("q") or theme ("t"); None for anything else
+    (an organisation's own question, or no national figures)."""
+    if national is None:
+        return None
+    cells = national.questions if kind == "q" else national.themes
+    return cells.get(key, {}).get(national.root)

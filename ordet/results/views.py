@@ -19,7 +19,14 @@ from .comments import (
 )
 from .linked import GROUPS
 from .pick import VARIANT_LABELS, Refused, pick, pick_round
-from .presentation import rounded, scope_tilbud_ids, unit_param, unit_view
+from .presentation import (
+    landsplan,
+    national_cell,
+    rounded,
+    scope_tilbud_ids,
+    unit_param,
+    unit_view,
+)
 
 bp = Blueprint("results", __name__, url_prefix="/staff/resultater")
 bp.add_app_template_filter(rounded, "rounded")
@@ -58,6 +65,7 @@ def overview(slug: str):
 def unit(slug: str, variant: str):
     choice = pick(slug, variant, request.args, current_scope(), RESULTS_READ)
     view = unit_view(choice.results, choice.unit, choice.units, choice.theme)
+    national = landsplan(choice.results)
     db.session.commit()  # a release ``pick`` published
     return render_template(
         "results/unit.html",
@@ -66,6 +74,8 @@ def unit(slug: str, variant: str):
         variants=VARIANT_LABELS,
         groups=GROUPS,
         unit_param=unit_param,
+        national=national,
+        national_cell=national_cell,
         may_comment=current_scope().can(COMMENTS_READ),
         may_export=current_scope().can(EXPORT_RESULTS),
         may_raw=current_scope().can(EXPORT_RAW),
