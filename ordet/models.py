@@ -14,7 +14,13 @@ from .invitations.models import (
 from .kiosk.models import Device, EnrolmentCode
 from .kiosk.pin import DeviceSetting, KioskPin
 from .mail import OutboxMessage
-from .national.models import Institution, NationalRelease, NationalReleaseCount, NationalRound
+from .national.models import (
+    Institution,
+    NationalRelease,
+    NationalReleaseCount,
+    NationalReleaseTotal,
+    NationalRound,
+)
 from .offline.models import OfflineKept, OfflineReceipt
 from .org.models import Organisation, Specialomraade, Tilbud
 from .read_aloud.models import QuestionAudio
@@ -40,6 +46,7 @@ __all__ = [
     "KioskPin",
     "NationalRelease",
     "NationalReleaseCount",
+    "NationalReleaseTotal",
     "NationalRound",
     "Organisation",
     "OutboxMessage",

@@ -19,7 +19,7 @@ from . import national_data
 from .staff_helpers import session_login
 from .test_national_pages import SUPPRESSED, user_with
 
-SHEETS = ["Landsplan", "Institutioner", "Operatører", "Udrulning"]
+SHEETS = ["Landsplan", "Institutioner", "Driftsherrer", "Udrulning"]
 
 
 @pytest.fixture
@@ -61,7 +61,7 @@ def check_workbook(path, world) -> None:
         )
     institutions = cells(wb["Institutioner"])
     header = institutions[0]
-    assert header[:3] == ["Operatør", "Institution", "Besvarelser"]
+    assert header[:3] == ["Driftsherre", "Institution", "Besvarelser"]
     assert len(header) == 3 + 2 * len(columns)
     tree = results.tree
     by_name = {row[1]: row for row in institutions[1:]}
@@ -73,8 +73,8 @@ def check_workbook(path, world) -> None:
         assert row[0] == operator
         assert row[2] == (SUPPRESSED if responses.hidden else responses.n)
         assert row[3:] == expected_figures(results, node)
-    operators = cells(wb["Operatører"])
-    assert operators[0][:2] == ["Operatør", "Besvarelser"]
+    operators = cells(wb["Driftsherrer"])
+    assert operators[0][:2] == ["Driftsherre", "Besvarelser"]
     for row in operators[1:]:
         node = next(k for k in tree.children[results.root] if tree.units[k].name == row[0])
         assert row[1] == results.responses[node].n

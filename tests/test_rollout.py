@@ -13,6 +13,7 @@ from ordet.national.models import (
     Institution,
     NationalRelease,
     NationalReleaseCount,
+    NationalReleaseTotal,
     NationalRound,
 )
 from ordet.national.rollout import DONE, PLANNED, RUNNING, rollout_rows
@@ -61,6 +62,21 @@ def _release(national, shown: dict, hidden: dict) -> None:
                 value="complete",
                 count=n,
                 operator_id=tilbud.specialomraade.organisation_id,
+            )
+        )
+    operators = {t.specialomraade.organisation_id for t in {**shown, **hidden}}
+    for operator in operators:
+        db.session.add(
+            NationalReleaseTotal(
+                release_id=release.id,
+                operator_id=operator,
+                question_key=RESPONSES_KEY,
+                value="complete",
+                count=sum(
+                    n
+                    for t, n in {**shown, **hidden}.items()
+                    if t.specialomraade.organisation_id == operator
+                ),
             )
         )
     db.session.flush()

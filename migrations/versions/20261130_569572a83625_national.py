@@ -96,6 +96,32 @@ def upgrade():
             "ix_national_release_count_operator", ["release_id", "operator_id"], unique=False
         )
 
+    op.create_table(
+        "national_release_total",
+        sa.Column("release_id", sa.Integer(), nullable=False),
+        sa.Column("operator_id", sa.Integer(), nullable=False),
+        sa.Column("question_key", sa.String(length=40), nullable=False),
+        sa.Column("value", sa.String(length=40), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["operator_id"],
+            ["organisation.id"],
+            name=op.f("fk_national_release_total_operator_id_organisation"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["release_id"],
+            ["national_release.id"],
+            name=op.f("fk_national_release_total_release_id_national_release"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "release_id",
+            "operator_id",
+            "question_key",
+            "value",
+            name=op.f("pk_national_release_total"),
+        ),
+    )
     with op.batch_alter_table("round", schema=None) as batch_op:
         batch_op.add_column(sa.Column("national_round_id", sa.Integer(), nullable=True))
         batch_op.create_index(
@@ -117,6 +143,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_round_national_round_id"))
         batch_op.drop_column("national_round_id")
 
+    op.drop_table("national_release_total")
     op.drop_table("national_release_count")
     op.drop_table("national_institution")
     with op.batch_alter_table("national_release", schema=None) as batch_op:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..questionnaires import get as get_questionnaire
@@ -19,7 +19,7 @@ from ..results.linked import RESPONDENTS
 from ..results.models import RESPONSES_KEY
 from ..results.units import ORGANISATION, TILBUD, OrgTree
 from ..rounds.models import Round
-from .models import NationalRelease, NationalReleaseCount, NationalRound
+from .models import NationalRelease, NationalReleaseCount, NationalReleaseTotal, NationalRound
 from .tree import national_tree, release_tree
 
 
@@ -127,14 +127,15 @@ def national_results(
 def _counts(release_id: int, operators: Collection[int] | None):
     """({operator: {(question, value): n}}, {institution: (operator, {(question, value): n})})
     of a release, the latter for the institutions of ``operators`` (None: all)."""
-    count = NationalReleaseCount
+    total = NationalReleaseTotal
     by_operator: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
     for org_id, key, value, n in db.session.execute(
-        select(count.operator_id, count.question_key, count.value, func.sum(count.count))
-        .where(count.release_id == release_id)
-        .group_by(count.operator_id, count.question_key, count.value)
+        select(total.operator_id, total.question_key, total.value, total.count).where(
+            total.release_id == release_id
+        )
     ):
-        by_operator[org_id][key, value] = int(n)
+        by_operator[org_id][key, value] = n
+    count = NationalReleaseCount
     by_institution: dict[int, tuple[int, dict[tuple[str, str], int]]] = {}
     if operators is not None and not operators:
         return by_operator, by_institution

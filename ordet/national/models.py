@@ -99,3 +99,19 @@ class NationalReleaseCount(db.Model):
     # The institution's operator when the release was made: the release's tree, frozen, and
     # what the national and per-operator figures are summed by without a join.
     operator_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+
+
+class NationalReleaseTotal(db.Model):
+    """A national release's counts summed per operator when it was made: what the national
+    overview and every organisation's "Landsplan" read (a few hundred rows, however many
+    institutions), the same numbers as the sum of its ``NationalReleaseCount`` rows."""
+
+    __tablename__ = "national_release_total"
+
+    release_id: Mapped[int] = mapped_column(
+        ForeignKey("national_release.id", ondelete="CASCADE"), primary_key=True
+    )
+    operator_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    question_key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(40), primary_key=True)
+    count: Mapped[int]

@@ -18,6 +18,7 @@ The threshold is the largest of the taking-part organisations' thresholds.
 
 import json
 import logging
+from collections import defaultdict
 from datetime import date
 
 from sqlalchemy import insert, select
@@ -33,7 +34,7 @@ from ..weeks import week_of
 from .counts import Counts, frozen_counts, measures, release_counts
 from .figures import core_questionnaire, latest_national
 from .insiders import Insider, insider_audit
-from .models import NationalRelease, NationalReleaseCount, NationalRound
+from .models import NationalRelease, NationalReleaseCount, NationalReleaseTotal, NationalRound
 from .tree import national_tree, taking_part
 
 log = logging.getLogger(__name__)
@@ -155,6 +156,22 @@ def publish_national(national_round: NationalRound, today: date) -> NationalRele
     ]
     if rows:
         db.session.execute(insert(NationalReleaseCount), rows)
+        totals: dict[tuple, int] = defaultdict(int)
+        for row in rows:
+            totals[row["operator_id"], row["question_key"], row["value"]] += row["count"]
+        db.session.execute(
+            insert(NationalReleaseTotal),
+            [
+                {
+                    "release_id": release.id,
+                    "operator_id": o,
+                    "question_key": k,
+                    "value": v,
+                    "count": n,
+                }
+                for (o, k, v), n in totals.items()
+            ],
+        )
     db.session.flush()
     return release
 

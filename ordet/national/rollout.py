@@ -108,8 +108,9 @@ def _responses(national: NationalResults | None, tilbud_id: int) -> tuple[int | 
     return (None if stats.hidden else stats.n), True
 
 
-def rollout_rows(today: date) -> list[RolloutRow]:
-    """Every institution of the rollout, by operator and name."""
+def rollout_rows(today: date, known: dict[int, NationalResults] | None = None) -> list[RolloutRow]:
+    """Every institution of the rollout, by operator and name. ``known``: national results
+    the caller already has, by national round id (every institution's)."""
     rows = db.session.execute(
         select(Institution, Tilbud.name, Organisation.name)
         .join(Tilbud, Tilbud.id == Institution.tilbud_id)
@@ -119,7 +120,7 @@ def rollout_rows(today: date) -> list[RolloutRow]:
     ).all()
     held = _rounds_by_tilbud(today)
     nationals = {n.id: n for n in db.session.scalars(select(NationalRound))}
-    figures: dict[int, NationalResults] = {}
+    figures: dict[int, NationalResults] = dict(known or {})
     out = []
     for institution, name, operator in rows:
         rounds = held.get(institution.tilbud_id, [])

@@ -1,7 +1,7 @@
 """The national workbook (``export-national`` and the download on the national page).
 
 Sheets: "Landsplan" (the national figure per core theme and question), "Institutioner" and
-"Operatører" (one row per institution / operator, positive share and answers on the scale per
+"Driftsherrer" (one row per institution / operator, positive share and answers on the scale per
 theme and question), "Udrulning" (the rollout). Every figure comes from ``national_results``:
 a hidden cell is the text "For få svar" in every column it has, never a number.
 """
@@ -82,7 +82,7 @@ def landsplan_sheet(results: NationalResults, columns: list[Column]) -> Sheet:
 
 def units_sheet(title: str, results: NationalResults, columns: list[Column], units) -> Sheet:
     """One row per unit: ``units`` is [(leading cells, node)]."""
-    lead = ["Operatør", "Institution"] if title == "Institutioner" else ["Operatør"]
+    lead = ["Driftsherre", "Institution"] if title == "Institutioner" else ["Driftsherre"]
     headers = [*lead, RESPONSES, *_column_names(columns)]
     # Shares as percentages; counts stay General (whole numbers show the same, and a
     # styled cell each would cost a tenth of the workbook's time at 2,400 institutions).
@@ -103,7 +103,7 @@ def units_sheet(title: str, results: NationalResults, columns: list[Column], uni
 def rollout_sheet(rows: list[RolloutRow]) -> Sheet:
     """The rollout as the rollout page shows it (``rollout_rows``)."""
     headers = [
-        "Operatør",
+        "Driftsherre",
         "Institution",
         "Planlagt start: år",
         "Planlagt start: kvartal",
@@ -146,8 +146,8 @@ def national_sheets(results: NationalResults, today: date) -> list[Sheet]:
     return [
         landsplan_sheet(results, columns),
         units_sheet("Institutioner", results, columns, by_institution),
-        units_sheet("Operatører", results, columns, by_operator),
-        rollout_sheet(rollout_rows(today)),
+        units_sheet("Driftsherrer", results, columns, by_operator),
+        rollout_sheet(rollout_rows(today, {results.national_round.id: results})),
     ]
 
 
