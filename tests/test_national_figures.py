@@ -46,7 +46,7 @@ def nation(app):
     db.session.flush()
     units, rounds = {}, {}
     for org_name, names in (("A", ("G", "K", "Y")), ("B", ("S",)), ("C", ("E",))):
-        area = make_specialomraade(make_organisation(f"Driftsherre {org_name}"), f"Område {org_name}")
+        area = make_specialomraade(make_organisation(f"Drift {org_name}"), f"Område {org_name}")
         tilbud = [make_tilbud(area, name, variant="unge") for name in names]
         units |= dict(zip(names, tilbud, strict=True))
         round_ = make_round(tilbud, MONDAY - timedelta(days=7), date.today() + timedelta(days=30))
