@@ -48,17 +48,17 @@ def national_tree(national_round: NationalRound) -> OrgTree:
         .order_by(Organisation.name, Tilbud.name)
     ).all()
     for org_id, org_name, org_slug, tilbud_id, tilbud_name, tilbud_slug in rows:
-        operator = Unit(ORGANISATION, org_id, org_name, org_slug)
-        if operator.key not in tree.units:
-            tree.units[operator.key] = operator
-            tree.children[root.key].append(operator.key)
-            tree.children[operator.key] = []
-            tree.parent[operator.key] = root.key
-        unit = Unit(TILBUD, tilbud_id, tilbud_name, tilbud_slug)
-        tree.units[unit.key] = unit
-        tree.children[operator.key].append(unit.key)
-        tree.parent[unit.key] = operator.key
+        if (ORGANISATION, org_id) not in tree.units:
+            _add(tree, root.key, Unit(ORGANISATION, org_id, org_name, org_slug))
+        _add(tree, (ORGANISATION, org_id), Unit(TILBUD, tilbud_id, tilbud_name, tilbud_slug))
     return tree
+
+
+def _add(tree: OrgTree, parent: tuple[str, int], unit: Unit) -> None:
+    tree.units[unit.key] = unit
+    tree.children[parent].append(unit.key)
+    tree.children.setdefault(unit.key, [])
+    tree.parent[unit.key] = parent
 
 
 def release_tree(national_round: NationalRound, by_operator, by_institution) -> OrgTree:
@@ -72,11 +72,7 @@ def release_tree(national_round: NationalRound, by_operator, by_institution) -> 
         .order_by(Organisation.name)
     ).all()
     for org_id, name, slug in operators:
-        unit = Unit(ORGANISATION, org_id, name, slug)
-        tree.units[unit.key] = unit
-        tree.children[root.key].append(unit.key)
-        tree.children[unit.key] = []
-        tree.parent[unit.key] = root.key
+        _add(tree, root.key, Unit(ORGANISATION, org_id, name, slug))
     if by_institution:
         institutions = db.session.execute(
             select(Tilbud.id, Tilbud.name, Tilbud.slug)
@@ -85,8 +81,5 @@ def release_tree(national_round: NationalRound, by_operator, by_institution) -> 
         ).all()
         for tilbud_id, name, slug in institutions:
             operator = (ORGANISATION, by_institution[tilbud_id][0])
-            unit = Unit(TILBUD, tilbud_id, name, slug)
-            tree.units[unit.key] = unit
-            tree.children[operator].append(unit.key)
-            tree.parent[unit.key] = operator
+            _add(tree, operator, Unit(TILBUD, tilbud_id, name, slug))
     return tree
