@@ -121,7 +121,7 @@ def test_page_shows_exactly_the_national_figures(client, world, analyst):
                 expected.append(shown(results.questions[question.key][results.root]))
     assert [row[1:] for row in summary] == expected
     # Per operator and institution, one column pair per theme.
-    operators = tables["Andel positive og svar pr. operatør"][2:]
+    operators = tables["Andel positive og svar pr. driftsherre"][2:]
     assert {row[0] for row in operators} == set(national_data.OPERATORS)
     for row in operators:
         node = next(k for k in tree.children[results.root] if tree.units[k].name == row[0])
@@ -217,9 +217,9 @@ def test_platform_admin_sees_it_and_signed_out_is_sent_to_sign_in(client, world)
         ("/staff/landsplan/findes-ikke/landsplan.xlsx", 404, "Landsrunden findes ikke"),
         ("/staff/landsplan/sikrede-2025/?tema=nope", 400, "Det tema findes ikke"),
         ("/staff/landsplan/sikrede-2025/?tema=tryghed%27--", 400, "Det tema findes ikke"),
-        ("/staff/landsplan/sikrede-2025/?operatoer=abc", 404, "Den operatør deltager ikke"),
-        ("/staff/landsplan/sikrede-2025/?operatoer=99999", 404, "Den operatør deltager ikke"),
-        ("/staff/landsplan/sikrede-2025/?operatoer=9" + "9" * 20, 404, "Den operatør deltager"),
+        ("/staff/landsplan/sikrede-2025/?operatoer=abc", 404, "Den driftsherre deltager ikke"),
+        ("/staff/landsplan/sikrede-2025/?operatoer=99999", 404, "Den driftsherre deltager ikke"),
+        ("/staff/landsplan/sikrede-2025/?operatoer=9" + "9" * 20, 404, "Den driftsherre deltager"),
     ],
 )
 def test_bad_input_gets_a_danish_message(client, world, analyst, url, status, message):

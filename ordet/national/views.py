@@ -60,7 +60,7 @@ def round_page(national_slug: str):
     results = national_results(national_round, operators=() if operator is None else {operator})
     db.session.commit()  # a national release published on the way
     if operator is not None and (ORGANISATION, operator) not in results.tree.units:
-        raise Refused(_l("Den operatør deltager ikke i landsrunden."), 404)
+        raise Refused(_l("Den driftsherre deltager ikke i landsrunden."), 404)
     return render_template(
         "national/round.html",
         national_round=national_round,
@@ -75,7 +75,7 @@ def _operator_id(raw: str | None) -> int | None:
     if not raw:
         return None
     if not raw.isascii() or not raw.isdigit() or int(raw) > 2**31 - 1:
-        raise Refused(_l("Den operatør deltager ikke i landsrunden."), 404)
+        raise Refused(_l("Den driftsherre deltager ikke i landsrunden."), 404)
     return int(raw)
 
 
