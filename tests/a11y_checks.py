@@ -5,6 +5,7 @@ can collect them over many screens and fail once with the whole list.
 """
 
 import json
+import re
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,7 +100,7 @@ def vnu_errors(screens: list[Screen]) -> dict[str, list[str]]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = {}
     for screen in screens:
-        path = folder / f"{screen.name}.html"
+        path = folder / (re.sub(r"[^\w.-]+", "-", screen.name) + ".html")  # a path as name
         path.write_text(screen.html, "utf-8")
         paths[str(path)] = screen.name
     done = subprocess.run(
