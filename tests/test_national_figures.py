@@ -179,3 +179,23 @@ def test_a_national_release_never_moves_an_institution_by_fewer_than_the_thresho
     operator_b = second.tree.parent[s]
     assert first.responses[operator_b].hidden or second.responses[operator_b].hidden
     assert first.responses[first.root].hidden or second.responses[second.root].hidden
+
+
+def test_an_institution_taken_out_of_the_rollout_stays_in_the_sums_it_was_published_in(nation):
+    """K (3, hidden) is removed from the rollout after the first national release. Were it
+    left out of the second, the national figure would drop by exactly K's answers."""
+    national, units, rounds = nation
+    from ordet.rounds.models import RoundTilbud
+
+    db.session.delete(db.session.get(Institution, units["K"].id))
+    later = MONDAY + timedelta(days=7)
+    z = make_tilbud(units["S"].specialomraade, "Z", variant="unge")
+    db.session.add(RoundTilbud(round_id=rounds["B"].id, tilbud_id=z.id, borgere_served=10))
+    for i in range(6):
+        make_response(rounds["B"], units["S"], answers(i), variant="unge", when=later)
+    assert publish(rounds["B"], "unge", later + timedelta(days=8)) is not None
+    second = publish_national(national, later + timedelta(days=8))
+    assert second is not None
+    results = national_results(national, second)
+    assert ("tilbud", units["K"].id) in results.tree.units
+    assert results.responses[results.root].n == 42 + 6

@@ -6,7 +6,7 @@ from ..extensions import db
 from ..org.models import Organisation, Specialomraade, Tilbud
 from ..results.units import ORGANISATION, TILBUD, OrgTree, Unit
 from ..rounds.models import Round, RoundTilbud
-from .models import Institution, NationalRound
+from .models import Institution, NationalRelease, NationalReleaseCount, NationalRound
 
 NATIONAL = "national"
 
@@ -22,18 +22,14 @@ def taking_part(national_round_id: int) -> list[Round]:
 
 def national_tree(national_round: NationalRound) -> OrgTree:
     """Every institution of the rollout that a taking-part round includes, under its
-    operator, sorted by name. An organisation with no such institution is not in it."""
+    operator, sorted by name, and every institution an earlier national release counted (so
+    removing one from the rollout or a round cannot make the next release's sums differ from
+    the published ones by exactly its figures). An organisation with none is not in it."""
     root = Unit(NATIONAL, national_round.id, national_round.name, national_round.slug)
     tree = OrgTree(root=root, units={root.key: root}, children={root.key: []})
-    rows = db.session.execute(
-        select(
-            Organisation.id,
-            Organisation.name,
-            Organisation.slug,
-            Tilbud.id,
-            Tilbud.name,
-            Tilbud.slug,
-        )
+    columns = (Organisation.id, Organisation.name, Organisation.slug, Tilbud.id, Tilbud.name)
+    taking_part_now = (
+        select(*columns, Tilbud.slug)
         .select_from(Institution)
         .join(Tilbud, Tilbud.id == Institution.tilbud_id)
         .join(Specialomraade, Specialomraade.id == Tilbud.specialomraade_id)
@@ -44,10 +40,19 @@ def national_tree(national_round: NationalRound) -> OrgTree:
             Round.national_round_id == national_round.id,
             Round.organisation_id == Organisation.id,
         )
-        .distinct()
-        .order_by(Organisation.name, Tilbud.name)
-    ).all()
-    for org_id, org_name, org_slug, tilbud_id, tilbud_name, tilbud_slug in rows:
+    )
+    counted_before = (
+        select(*columns, Tilbud.slug)
+        .select_from(NationalReleaseCount)
+        .join(NationalRelease, NationalRelease.id == NationalReleaseCount.release_id)
+        .join(Tilbud, Tilbud.id == NationalReleaseCount.tilbud_id)
+        .join(Organisation, Organisation.id == NationalReleaseCount.operator_id)
+        .where(NationalRelease.national_round_id == national_round.id)
+    )
+    rows = db.session.execute(taking_part_now.union(counted_before)).all()
+    for org_id, org_name, org_slug, tilbud_id, tilbud_name, tilbud_slug in sorted(
+        rows, key=lambda row: (row[1], row[0], row[4], row[3])
+    ):
         if (ORGANISATION, org_id) not in tree.units:
             _add(tree, root.key, Unit(ORGANISATION, org_id, org_name, org_slug))
         _add(tree, (ORGANISATION, org_id), Unit(TILBUD, tilbud_id, tilbud_name, tilbud_slug))
