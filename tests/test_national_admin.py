@@ -337,6 +337,7 @@ def test_an_existing_round_joins_and_leaves_a_national_round(app, client, world)
     tilbud = world["tilbud_b"]
     young = make_round([tilbud], versions={"unge": 1})
     adults = make_round([tilbud], versions={"borger": 1})
+    second = make_round([tilbud], versions={"unge": 1})
     db.session.commit()
     make_user("admin-b@b.dk", ADMIN, world["org_b"])
     login(client, "admin-b@b.dk")
@@ -349,7 +350,14 @@ def test_an_existing_round_joins_and_leaves_a_national_round(app, client, world)
     assert "Landsdækkende runde: Sikrede 2025" in client.get(page).text
     db.session.expire_all()
     assert db.session.get(Round, young.id).national_round_id == national.id
-    for round_, value in ((adults, str(national.id)), (young, "999999"), (young, "x")):
+    # A second round of the same organisation in the same national round is refused too.
+    refusals = (
+        (adults, str(national.id)),
+        (young, "999999"),
+        (young, "x"),
+        (second, str(national.id)),
+    )
+    for round_, value in refusals:
         before = _snapshot()
         url = f"/staff/runder/{round_.id}/landsdaekkende"
         response = post_form(

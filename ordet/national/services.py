@@ -246,6 +246,13 @@ def join_national_round(actor_id: int | None, round_: Round, national_round_id: 
             )
     if round_.national_round_id == national_round_id:
         return
+    if national is not None and _another_round_of_the_organisation(round_, national):
+        # Its staff would hold both rounds' releases beside the national figures, while each
+        # national release is audited against one round per organisation.
+        raise AdminError(
+            _l("Organisationen har allerede en runde i den landsdækkende runde."),
+            "national_round_id",
+        )
     if _published_with(round_):
         # Leaving would take its figures out of the next national release: the difference
         # would show what the earlier one hid. Once published with it, the round stays.
@@ -263,6 +270,15 @@ def join_national_round(actor_id: int | None, round_: Round, national_round_id: 
         {"national_round": [old, round_.national_round_id]},
         organisation_id=round_.organisation_id,
     )
+
+
+def _another_round_of_the_organisation(round_: Round, national: NationalRound) -> bool:
+    other = select(Round.id).where(
+        Round.organisation_id == round_.organisation_id,
+        Round.national_round_id == national.id,
+        Round.id != round_.id,
+    )
+    return db.session.scalar(other.limit(1)) is not None
 
 
 def _published_with(round_: Round) -> bool:
