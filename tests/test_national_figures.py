@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ordet.answering.models import Answer, Response
 from ordet.extensions import db
 from ordet.national.figures import core_questionnaire, landsplan_for, national_results
-from ordet.national.models import Institution, NationalRound
+from ordet.national.models import Institution, NationalRelease, NationalRound
 from ordet.national.releases import publish_national
 from ordet.results.aggregate import round_results
 from ordet.results.releases import publish
@@ -199,3 +199,24 @@ def test_an_institution_taken_out_of_the_rollout_stays_in_the_sums_it_was_publis
     results = national_results(national, second)
     assert ("tilbud", units["K"].id) in results.tree.units
     assert results.responses[results.root].n == 42 + 6
+
+
+def test_audit_disclosure_replays_the_national_releases_as_analyst_and_as_each_operator(
+    nation, runner
+):
+    national, _units, _rounds = nation
+    passed = runner.invoke(args=["audit-disclosure", "--national", national.slug])
+    assert passed.exit_code == 0, passed.output
+    assert "landsanalytikeren og af hver driftsherres" in passed.output
+    assert "Drift A" in passed.output and "Ingen gruppe under grænsen" in passed.output
+    # Tampered to show everything: the operator's staff read K off their own page.
+    release = db.session.scalar(select(NationalRelease))
+    release.hidden_json = "[]"
+    db.session.commit()
+    failed = runner.invoke(args=["audit-disclosure", "--national", national.slug])
+    assert failed.exit_code == 1
+    assert "AFSLØRET" in failed.output
+    wrong = runner.invoke(args=["audit-disclosure", "--national", "findes-ikke"])
+    assert wrong.exit_code == 1 and "Landsrunden findes ikke" in wrong.output
+    both = runner.invoke(args=["audit-disclosure", "--national", national.slug, "--round", "x"])
+    assert both.exit_code == 2 and "enten --round eller --national" in both.output

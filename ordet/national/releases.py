@@ -113,12 +113,12 @@ def publish_national(national_round: NationalRound, today: date) -> NationalRele
     )
     now = release_counts([r.id for r in current.values()], institutions, keys)
     history = [frozen_counts(r.id) for r in earlier] + [now]
-    insiders = _insiders(national_round, earlier, current)
+    insiders = insiders_of(national_round, earlier, current)
     threshold = national_threshold(national_round)
     hidden: dict[str, set] = {}
     respondents = 0
     for part, questions in parts(questionnaire).items():
-        table = _table(tree, questionnaire, history, questions)
+        table = national_table(tree, questionnaire, history, questions)
         if table is None:
             log.error("%s: a source went back; no national release", national_round.slug)
             return None
@@ -176,7 +176,7 @@ def publish_national(national_round: NationalRound, today: date) -> NationalRele
     return release
 
 
-def _table(tree, questionnaire, history: list[Counts], questions) -> LinkedTable | None:
+def national_table(tree, questionnaire, history: list[Counts], questions) -> LinkedTable | None:
     """National release j shows S<j> = S<j-1> + B<j>, as ``results.linked.time_dimension``."""
     atoms = {}
     before: dict[int, list[int]] = {}
@@ -196,7 +196,7 @@ def _table(tree, questionnaire, history: list[Counts], questions) -> LinkedTable
     return LinkedTable([unit_dimension(tree), time_dimension(len(history))], atoms, names)
 
 
-def _insiders(national_round, earlier: list[NationalRelease], current: dict[int, Release]):
+def insiders_of(national_round, earlier: list[NationalRelease], current: dict[int, Release]):
     by_id = {}
     for release in earlier:
         for release_id in release.sources:

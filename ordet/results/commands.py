@@ -31,10 +31,17 @@ def publish_results() -> None:
 
 
 @click.command("audit-disclosure")
-@click.option("--round", "slug", required=True, help="The round's slug (see list-rounds).")
+@click.option("--round", "slug", default=None, help="The round's slug (see list-rounds).")
+@click.option("--national", "national_slug", default=None, help="A national round's slug.")
 @click.option("--as", "email", default=None, help="Audit what this user can reach.")
-def audit_disclosure(slug: str, email: str | None) -> None:
-    """Play the attacker over every release of a round; exit 1 on a disclosed group."""
+def audit_disclosure(slug: str | None, national_slug: str | None, email: str | None) -> None:
+    """Play the attacker over every release of a round (or of a national round: as the
+    national analyst and as each operator's staff); exit 1 on a disclosed group."""
+    if (slug is None) == (national_slug is None):
+        raise click.UsageError("Angiv enten --round eller --national.")
+    if national_slug is not None:
+        _audit_national(national_slug)
+        return
     from ..auth.scope import Scope
     from ..cli import round_option, user_option
     from .attack import audit_round, organisation_scopes
@@ -61,6 +68,33 @@ def audit_disclosure(slug: str, email: str | None) -> None:
             click.echo(f"    AFSLØRET: {finding.explain(result.table)}")
     if not audits:
         click.echo("  Ingen udgivelser endnu: intet er vist.")
+    if failed:
+        click.echo("Revisionen fandt grupper under grænsen, der kan udledes.", err=True)
+        sys.exit(1)
+    click.echo("Ingen gruppe under grænsen kan udledes eller afgrænses under grænsen.")
+
+
+def _audit_national(slug: str) -> None:
+    from ..national.attack import audit_national
+    from ..national.models import NationalRound
+
+    national_round = db.session.scalar(db.select(NationalRound).where(NationalRound.slug == slug))
+    if national_round is None:
+        raise click.ClickException(f"Landsrunden findes ikke: {slug}")
+    audits = audit_national(national_round)
+    click.echo(f"Landsrunde {slug}: set af landsanalytikeren og af hver driftsherres brugere.")
+    failed = False
+    for result in audits:
+        report = result.report
+        click.echo(
+            f"  {result.part}, {result.who}: {report.shown} viste celler, {report.unknowns} "
+            f"ukendte, {report.determined} eksakt bestemte, {report.programs} lineære programmer"
+        )
+        for finding in report.findings:
+            failed = True
+            click.echo(f"    AFSLØRET: {finding.explain(result.table)}")
+    if not audits:
+        click.echo("  Ingen landsudgivelser endnu: intet er vist.")
     if failed:
         click.echo("Revisionen fandt grupper under grænsen, der kan udledes.", err=True)
         sys.exit(1)
