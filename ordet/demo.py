@@ -125,8 +125,8 @@ def seed(secret_key: str, today: date, responses: int = 0) -> DemoSummary:
     rounds = _rounds(organisation, tilbud, today)
     summary = DemoSummary(organisation=organisation, current_round=rounds[-1])
     for unit in tilbud:
-        _demo_device(unit, today)
-        summary.enrolment_codes[unit.name] = _demo_enrolment_code(secret_key, unit, today)
+        demo_device(unit, today)
+        summary.enrolment_codes[unit.name] = demo_enrolment_code(secret_key, unit, today)
     summary.users = _users(organisation)
     if responses:
         from .demo_responses import synthetic_responses
@@ -160,7 +160,7 @@ def _releases(rounds: list[Round], today: date) -> None:
             publish(round_, questionnaire.variant, today)
 
 
-def _get_or_add(model, lookup: dict, **values):
+def get_or_add(model, lookup: dict, **values):
     found = db.session.scalar(db.select(model).filter_by(**lookup))
     if found is None:
         found = model(**lookup, **values)
@@ -171,18 +171,18 @@ def _get_or_add(model, lookup: dict, **values):
 
 def _organisation() -> Organisation:
     slug, name = ORGANISATION
-    return _get_or_add(Organisation, {"slug": slug}, name=name, anonymity_threshold=5)
+    return get_or_add(Organisation, {"slug": slug}, name=name, anonymity_threshold=5)
 
 
 def _units(organisation: Organisation) -> list[Tilbud]:
     tilbud: list[Tilbud] = []
     for slug, name, variant, names in SPECIALOMRAADER:
-        area = _get_or_add(
+        area = get_or_add(
             Specialomraade, {"slug": slug}, name=name, organisation_id=organisation.id
         )
         for tilbud_name in names:
             tilbud.append(
-                _get_or_add(
+                get_or_add(
                     Tilbud,
                     {"slug": slugify(tilbud_name)},
                     name=tilbud_name,
@@ -218,7 +218,7 @@ def _rounds(organisation: Organisation, tilbud: list[Tilbud], today: date) -> li
     return rounds
 
 
-def _demo_device(unit: Tilbud, today: date) -> None:
+def demo_device(unit: Tilbud, today: date) -> None:
     exists = db.session.scalar(db.select(Device.id).filter_by(tilbud_id=unit.id).limit(1))
     if exists is None:
         db.session.add(
@@ -231,7 +231,7 @@ def _demo_device(unit: Tilbud, today: date) -> None:
         )
 
 
-def _demo_enrolment_code(secret_key: str, unit: Tilbud, today: date) -> str:
+def demo_enrolment_code(secret_key: str, unit: Tilbud, today: date) -> str:
     """A code staff can use now. Derived from the secret key, so a rerun prints the same one."""
     issued = db.session.scalar(
         db.select(db.func.count(EnrolmentCode.id)).filter_by(tilbud_id=unit.id)

@@ -20,13 +20,13 @@ from .auth.models import ADMIN, NATIONAL_ANALYST, Grant, User
 from .demo import (
     DEMO_PASSWORD,
     DemoSummary,
-    _demo_device,
-    _demo_enrolment_code,
-    _get_or_add,
+    demo_device,
+    demo_enrolment_code,
+    get_or_add,
     slugify,
 )
 from .demo_coherence import served_above_answers, tablets_know_their_last_answer
-from .demo_responses import _synthetic_answers
+from .demo_responses import synthetic_answers
 from .extensions import db
 from .national.models import Institution, NationalRound
 from .national.releases import is_due, publish_national
@@ -64,14 +64,14 @@ NATIONAL_ANALYST_LOGIN = ("landsanalytiker@demo.ordet.dk", "Lone Landsanalytiker
 def seed_national(secret_key: str, today: date, summary: DemoSummary) -> NationalRound:
     """Add the national demo to ``summary``'s organisation's demo. Flushes only."""
     slug, name, year = NATIONAL
-    national = _get_or_add(NationalRound, {"slug": slug}, name=name, year=year)
+    national = get_or_add(NationalRound, {"slug": slug}, name=name, year=year)
     rounds, answered = [], set()
     for org_slug, org_name, institutions, state in OPERATORS:
         if org_slug == "rm":
             units = [_existing(name) for name, *_ in institutions]
             rounds.append(_join(summary.current_round, national))
         else:
-            organisation = _get_or_add(
+            organisation = get_or_add(
                 Organisation, {"slug": org_slug}, name=org_name, anonymity_threshold=5
             )
             units = _institutions(organisation, institutions)
@@ -83,15 +83,15 @@ def seed_national(secret_key: str, today: date, summary: DemoSummary) -> Nationa
             rounds.append(round_)
             answered |= {round_.id for unit, i in pairs if _answers(round_, unit, i[4], today)}
         for unit, (_name, planned_year, quarter, *_rest) in pairs:
-            _get_or_add(
+            get_or_add(
                 Institution,
                 {"tilbud_id": unit.id},
                 planned_year=planned_year,
                 planned_quarter=quarter,
             )
             if org_slug != "rm":
-                _demo_device(unit, today)
-                summary.enrolment_codes[unit.name] = _demo_enrolment_code(secret_key, unit, today)
+                demo_device(unit, today)
+                summary.enrolment_codes[unit.name] = demo_enrolment_code(secret_key, unit, today)
     summary.users += _national_logins()
     served_above_answers(rounds)
     tablets_know_their_last_answer()
@@ -104,14 +104,14 @@ def _existing(name: str) -> Tilbud:
 
 
 def _institutions(organisation: Organisation, institutions) -> list[Tilbud]:
-    area = _get_or_add(
+    area = get_or_add(
         Specialomraade,
         {"slug": f"{organisation.slug}-sikrede"},
         name="Sikrede institutioner",
         organisation_id=organisation.id,
     )
     return [
-        _get_or_add(
+        get_or_add(
             Tilbud,
             {"slug": slugify(name)},
             name=name,
@@ -165,7 +165,7 @@ def _answers(round_: Round, unit: Tilbud, wanted: int, today: date) -> bool:
     rng = random.Random(f"demo:national:{round_.slug}:{unit.slug}")  # noqa: S311
     span = (min(round_.closes_on, today) - round_.opens_on).days
     for _ in range(wanted):
-        answers = _synthetic_answers(rng, questionnaire, partial=False)
+        answers = synthetic_answers(rng, questionnaire, partial=False)
         response = Response(
             round_id=round_.id,
             tilbud_id=unit.id,

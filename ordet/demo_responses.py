@@ -47,7 +47,7 @@ def synthetic_responses(rounds: list[Round], tilbud: list[Tilbud], wanted: int, 
         questionnaire = questionnaires[round_.organisation_id, variant]
         status = PARTIAL if rng.random() < 0.1 else COMPLETE
         span = (min(round_.closes_on, today) - round_.opens_on).days
-        answers = _synthetic_answers(rng, questionnaire, status == PARTIAL)
+        answers = synthetic_answers(rng, questionnaire, status == PARTIAL)
         batch_responses.append(
             {
                 "id": next_response,
@@ -98,7 +98,7 @@ def _flush_batch(responses: list[dict], answers: list[dict]) -> None:
     answers.clear()
 
 
-def _synthetic_answers(rng: random.Random, questionnaire, partial: bool) -> dict[str, str]:
+def synthetic_answers(rng: random.Random, questionnaire, partial: bool) -> dict[str, str]:
     answers: dict[str, str] = {}
     stop = rng.randint(1, len(questionnaire.questions) - 1) if partial else None
     for index, question in enumerate(questionnaire.questions):

@@ -22,7 +22,7 @@ from ordet.offline.models import CONFLICT, LATE, OfflineKept, OfflineReceipt
 
 from . import kiosk_helpers as kiosk
 from .factories import enrol, make_round, make_tilbud
-from .offline_helpers import monday, payload, seal
+from .offline_helpers import monday, payload, seal, send_while_locked
 from .staff_helpers import make_user, session_login
 
 
@@ -263,23 +263,8 @@ def test_offline_resend_racing_a_first_send_waits_and_adds_nothing(app, tablet, 
             content_hash=keyed_hash("offline-content", json.dumps(content, sort_keys=True)),
         )
     )
-    replies = []
-    second = threading.Thread(
-        target=lambda: replies.append(tablet.post("/kiosk/offline/svar", json=envelope))
-    )
-    second.start()
-    waiting = text(
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> :me"
-    )
-    me = first.execute(text("SELECT pg_backend_pid()")).scalar()
-    with db.engine.connect() as watcher:
-        while not watcher.execute(waiting, {"me": me}).scalar():
-            second.join(0.05)
-            assert second.is_alive(), replies[0].text  # it must wait, not answer before
-    claim.commit()
-    first.close()
-    second.join()
-    assert replies[0].status_code == 200 and replies[0].json["status"] == "duplicate"
+    reply = send_while_locked(tablet, envelope, first, claim)
+    assert reply.status_code == 200 and reply.json["status"] == "duplicate"
     assert responses() == 0  # the first send's response is its own business: none added here
 
 

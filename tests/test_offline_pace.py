@@ -7,7 +7,6 @@ exceeds it is held back for staff. The interval is an hour here, so that nothing
 a test runs; the state of an allowance at an earlier moment is set on the row.
 """
 
-import threading
 import time
 
 import pytest
@@ -20,7 +19,7 @@ from ordet.offline.models import TOO_SOON, OfflineKept, OfflineReceipt
 
 from . import kiosk_helpers as kiosk
 from .factories import csrf_from, enrol, make_round, make_tilbud
-from .offline_helpers import payload, seal
+from .offline_helpers import payload, seal, send_while_locked
 from .test_offline_intake import _tablets_page, answers_for
 
 HOUR = 3600
@@ -163,23 +162,8 @@ def test_offline_concurrent_send_cannot_spend_the_last_of_the_allowance_twice(ap
         text("UPDATE device SET pace_full_at = pace_full_at + :hour WHERE id = :id"),
         {"hour": HOUR, "id": device_id},
     )
-    replies = []
-    second = threading.Thread(
-        target=lambda: replies.append(tablet.post("/kiosk/offline/svar", json=envelope))
-    )
-    second.start()
-    waiting = text(
-        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND pid <> :me"
-    )
-    me = first.execute(text("SELECT pg_backend_pid()")).scalar()
-    with db.engine.connect() as watcher:
-        while not watcher.execute(waiting, {"me": me}).scalar():
-            second.join(0.05)
-            assert second.is_alive(), replies[0].text  # it must wait, not answer before
-    spending.commit()
-    first.close()
-    second.join()
-    assert replies[0].status_code == 202 and replies[0].json["reason"] == TOO_SOON
+    reply = send_while_locked(tablet, envelope, first, spending)
+    assert reply.status_code == 202 and reply.json["reason"] == TOO_SOON
     assert stored() == 0 and held_back() == 1
 
 

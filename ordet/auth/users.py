@@ -92,7 +92,7 @@ def reads_comments_anyway(role: str) -> bool:
     return COMMENTS_READ in permissions_of(role)
 
 
-def _clean_email(email: str) -> str:
+def clean_email(email: str) -> str:
     try:
         return normalise_email(validate_email(email or "", check_deliverability=False).normalized)
     except EmailNotValidError:
@@ -113,7 +113,7 @@ def invite(
     account the secret for the set-password link to mail, and whether the granter already
     administered the user (only then may the page say the user existed: an account that
     exists only in other organisations is invited like a new one, revealing nothing)."""
-    email = _clean_email(email)
+    email = clean_email(email)
     grant = make_grant(granter, role, scope_value, reads_comments=reads_comments)
     user = db.session.scalar(db.select(User).where(User.email == email))
     token = None

@@ -21,13 +21,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 
 
-def _temp(suffix: str) -> Path:
+def temp_file(suffix: str) -> Path:
     handle = tempfile.NamedTemporaryFile(suffix=suffix, delete=False)  # noqa: SIM115
     handle.close()
     return Path(handle.name)
 
 
-def _send(path: Path, mimetype: str, name: str) -> Response:
+def send_once(path: Path, mimetype: str, name: str) -> Response:
     """Open, unlink, stream in blocks: nothing left on disk, the file never whole in memory."""
     handle = path.open("rb")
     size = os.fstat(handle.fileno()).st_size
@@ -51,7 +51,7 @@ def _send(path: Path, mimetype: str, name: str) -> Response:
 @requires(EXPORT_RESULTS)
 def download(slug: str):
     """The results workbook; ``?kommentarer=1`` and ``?raadata=1`` add the optional sheets."""
-    path = _temp(".xlsx")
+    path = temp_file(".xlsx")
     try:
         round_ = export_round(
             slug,
@@ -66,32 +66,32 @@ def download(slug: str):
         path.unlink(missing_ok=True)
         raise
     db.session.commit()
-    return _send(path, XLSX, f"{round_.slug}.xlsx")
+    return send_once(path, XLSX, f"{round_.slug}.xlsx")
 
 
 @bp.get("/<slug>/raadata.csv")
 @requires(EXPORT_RAW)
 def raw_csv(slug: str):
     """One row per finished response in groups the results show (analyst and admin only)."""
-    path = _temp(".csv")
+    path = temp_file(".csv")
     try:
         round_, _rows = export_raw_csv(slug, current_scope(), path, None, current_user.id)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
     db.session.commit()
-    return _send(path, CSV, f"{round_.slug}-raadata.csv")
+    return send_once(path, CSV, f"{round_.slug}-raadata.csv")
 
 
 @bp.get("/<slug>/raadata-forklaring.csv")
 @requires(EXPORT_RAW)
 def raw_legend(slug: str):
     """What the raw data's codes and columns mean (no responses in it)."""
-    path = _temp(".csv")
+    path = temp_file(".csv")
     try:
         round_ = export_raw_legend(slug, current_scope(), path)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
     db.session.commit()  # a release published on the way
-    return _send(path, CSV, f"{round_.slug}-raadata-forklaring.csv")
+    return send_once(path, CSV, f"{round_.slug}-raadata-forklaring.csv")

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..questionnaires import get as get_questionnaire
 from ..questionnaires.model import Question, Questionnaire
-from ..results.aggregate import NodeKey, Stats, _add
+from ..results.aggregate import NodeKey, Stats, add_count
 from ..results.linked import RESPONDENTS
 from ..results.models import RESPONSES_KEY
 from ..results.units import ORGANISATION, TILBUD, OrgTree
@@ -117,9 +117,9 @@ def national_results(
             if key not in results.questions:
                 continue
             option = info.get((key, value))
-            _add(results.questions[key][node], option, value, n)
+            add_count(results.questions[key][node], option, value, n)
             if key in themes:
-                _add(results.themes[themes[key]][node], option, value, n)
+                add_count(results.themes[themes[key]][node], option, value, n)
     results.responses = results.questions.pop(RESPONSES_KEY)
     return results
 

@@ -16,7 +16,7 @@ from ..admin.round_services import VARIANT_NAMES
 from ..audit import record_event
 from ..auth.models import NATIONAL_ANALYST, Grant, User
 from ..auth.services import issue_token
-from ..auth.users import _clean_email
+from ..auth.users import clean_email
 from ..extensions import db
 from ..org.models import Organisation, Specialomraade, Tilbud
 from ..questionnaires import get as get_questionnaire
@@ -176,7 +176,7 @@ def invite_analyst(
     """Give the national analyst role to an email: a new account gets the set-password link
     (the secret is returned for the mail), an existing one the role alone. The answer is the
     same either way, so it tells nothing about the account."""
-    email = _clean_email(email or "")
+    email = clean_email(email or "")
     name = " ".join((name or "").split())[:200]
     user = db.session.scalar(select(User).where(User.email == email))
     token = None

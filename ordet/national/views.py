@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ..auth.access import requires
 from ..auth.permissions import NATIONAL_READ
-from ..export.views import XLSX, _send, _temp
+from ..export.views import XLSX, send_once, temp_file
 from ..extensions import db
 from ..results.pick import Refused
 from ..results.units import ORGANISATION
@@ -84,7 +84,7 @@ def _operator_id(raw: str | None) -> int | None:
 def download(national_slug: str):
     """The national workbook (no-store, audited)."""
     national_round = national_round_by_slug(national_slug)
-    path = _temp(".xlsx")
+    path = temp_file(".xlsx")
     try:
         export_national(
             national_round,
@@ -97,4 +97,4 @@ def download(national_slug: str):
         path.unlink(missing_ok=True)
         raise
     db.session.commit()
-    return _send(path, XLSX, f"landsplan-{national_round.slug}.xlsx")
+    return send_once(path, XLSX, f"landsplan-{national_round.slug}.xlsx")

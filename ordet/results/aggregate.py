@@ -106,7 +106,8 @@ def _option_info(question: Question | None, value: str) -> OptionInfo:
     return None if option is None else (option.special, option.positive, option.score)
 
 
-def _add(stats: Stats, info: OptionInfo, value: str, n: int) -> None:
+def add_count(stats: Stats, info: OptionInfo, value: str, n: int) -> None:
+    """Add ``n`` answers of ``value`` (``info``: its option, or None) to a cell."""
     stats.counts[value] = stats.counts.get(value, 0) + n
     stats.n += n
     if info is None or info[0]:
@@ -172,7 +173,7 @@ def round_results(
             continue
         if (key, value) not in options:
             options[key, value] = _option_info(questionnaire.question(key), value)
-        _add(by_question[key].setdefault(node, Stats()), options[key, value], value, n)
+        add_count(by_question[key].setdefault(node, Stats()), options[key, value], value, n)
     # Every question, answered or not: a hidden cell must read the same either way.
     for key in {RESPONSES_KEY, *by_question, *(q.key for q in questionnaire.questions)}:
         cells = _roll_up(tree, by_question.get(key, {}))

@@ -54,24 +54,20 @@ def audit_disclosure(slug: str | None, national_slug: str | None, email: str | N
         who = f"alle {len(scopes)} brugere i organisationen tilsammen"
     click.echo(f"Runde {round_.slug}, set af {who}; grupper: alle, {', '.join(GROUPS)}.")
     audits = audit_round(round_, scopes)
-    failed = False
-    for result in audits:
-        report = result.report
-        click.echo(
-            f"  {result.variant}/{result.part}: {result.releases} udgivelser (til og med "
-            f"{week_label(result.last_week)}), {report.shown} viste celler, "
-            f"{report.unknowns} ukendte i {report.components} komponenter, "
-            f"{report.determined} eksakt bestemte, {report.programs} lineære programmer"
-        )
-        for finding in report.findings:
-            failed = True
-            click.echo(f"    AFSLØRET: {finding.explain(result.table)}")
-    if not audits:
-        click.echo("  Ingen udgivelser endnu: intet er vist.")
-    if failed:
-        click.echo("Revisionen fandt grupper under grænsen, der kan udledes.", err=True)
-        sys.exit(1)
-    click.echo("Ingen gruppe under grænsen kan udledes eller afgrænses under grænsen.")
+    _report(
+        [
+            (
+                f"{a.variant}/{a.part}: {a.releases} udgivelser (til og med "
+                f"{week_label(a.last_week)}), {a.report.shown} viste celler, "
+                f"{a.report.unknowns} ukendte i {a.report.components} komponenter, "
+                f"{a.report.determined} eksakt bestemte, {a.report.programs} lineære programmer",
+                a.report,
+                a.table,
+            )
+            for a in audits
+        ],
+        "Ingen udgivelser endnu: intet er vist.",
+    )
 
 
 def _audit_national(slug: str) -> None:
@@ -83,18 +79,30 @@ def _audit_national(slug: str) -> None:
         raise click.ClickException(f"Landsrunden findes ikke: {slug}")
     audits = audit_national(national_round)
     click.echo(f"Landsrunde {slug}: set af landsanalytikeren og af hver driftsherres brugere.")
+    _report(
+        [
+            (
+                f"{a.part}, {a.who}: {a.report.shown} viste celler, {a.report.unknowns} ukendte, "
+                f"{a.report.determined} eksakt bestemte, {a.report.programs} lineære programmer",
+                a.report,
+                a.table,
+            )
+            for a in audits
+        ],
+        "Ingen landsudgivelser endnu: intet er vist.",
+    )
+
+
+def _report(lines: list[tuple[str, object, object]], nothing: str) -> None:
+    """One line per audited pattern and its findings; exit 1 if anything was found."""
     failed = False
-    for result in audits:
-        report = result.report
-        click.echo(
-            f"  {result.part}, {result.who}: {report.shown} viste celler, {report.unknowns} "
-            f"ukendte, {report.determined} eksakt bestemte, {report.programs} lineære programmer"
-        )
+    for line, report, table in lines:
+        click.echo(f"  {line}")
         for finding in report.findings:
             failed = True
-            click.echo(f"    AFSLØRET: {finding.explain(result.table)}")
-    if not audits:
-        click.echo("  Ingen landsudgivelser endnu: intet er vist.")
+            click.echo(f"    AFSLØRET: {finding.explain(table)}")
+    if not lines:
+        click.echo(f"  {nothing}")
     if failed:
         click.echo("Revisionen fandt grupper under grænsen, der kan udledes.", err=True)
         sys.exit(1)
