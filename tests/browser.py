@@ -50,12 +50,29 @@ def chromium_missing() -> str | None:
     return None
 
 
+def _closing(app):
+    """The app, with its response closed however the serving ends. werkzeug's development
+    server drops a response it was writing when the browser goes away mid-body (a page
+    navigating while a script still downloads) without closing it, so its open static file
+    is only found by the garbage collector (a ResourceWarning); gunicorn closes it."""
+
+    def serve(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            yield from body
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return serve
+
+
 class LiveServer:
     """The app served by werkzeug on 127.0.0.1 and a free port, in a thread."""
 
     def __init__(self, app):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, _closing(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
